@@ -1,0 +1,16 @@
+#!/usr/bin/env node
+
+const path = require('node:path');
+const fs = require('node:fs');
+
+const entry = path.join(__dirname, '..', 'dist', 'src', 'cli', 'main.js');
+if (!fs.existsSync(entry)) {
+  console.error('alp-hub is not built yet: run `npm run build` (npm install does it through `prepare`).');
+  process.exit(1);
+}
+require(entry)
+  .main(process.argv)
+  .catch((err) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });

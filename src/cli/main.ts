@@ -1,0 +1,18 @@
+import 'reflect-metadata';
+import { Command } from 'commander';
+import { registerMigrate } from './migrate.command';
+
+/** Each command lives in its own `<name>.command.ts` and registers itself here. */
+const COMMANDS: ((program: Command) => void)[] = [registerMigrate];
+
+export function buildProgram(): Command {
+  const program = new Command('alp-hub')
+    .description('Alternative learning provision hub: import, flags, indicators, reports, demo data')
+    .showHelpAfterError();
+  for (const register of COMMANDS) register(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  await buildProgram().parseAsync(argv);
+}
