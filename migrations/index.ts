@@ -1,4 +1,5 @@
 import { CreateSchema1764270000000 } from './1764270000000-CreateSchema';
+import { AddIndicatorFunctions1764290000000 } from './1764290000000-AddIndicatorFunctions';
 
 /** Every migration, in order. Add new ones at the end. */
-export const MIGRATIONS = [CreateSchema1764270000000];
+export const MIGRATIONS = [CreateSchema1764270000000, AddIndicatorFunctions1764290000000];

@@ -1,0 +1,57 @@
+import type { SettingKey } from '../settings/settings.definitions';
+
+export type SubjectType = 'pupil' | 'placement' | 'provider';
+
+/**
+ * A family of flags shares one SQL statement: `ctes` (a WITH list) is written once and each flag adds
+ * one SELECT over it returning `subject_key`, `authorities` (text[], sorted) and `reason`. Parameters:
+ * $1 the as-of date, $2 the settings (jsonb: the defaults for pupil and placement families, which add
+ * each authority's overrides themselves; the resolved settings of the authority asked about for the
+ * provider family), $3 the LA codes asked about (text[], null = every authority).
+ */
+export interface FlagFamily {
+  name: string;
+  subjectType: SubjectType;
+  ctes: string;
+}
+
+export interface FlagDefinition {
+  code: string;
+  title: string;
+  description: string;
+  subjectType: SubjectType;
+  family: FlagFamily;
+  /** Settings the rule reads (authority.settings keys). */
+  settings: readonly SettingKey[];
+  /** SELECT subject_key, authorities, reason FROM <the family's CTEs> WHERE <the rule>. */
+  select: string;
+}
+
+/** One raised flag, as every surface shows it. */
+export interface Flag {
+  code: string;
+  subjectType: SubjectType;
+  subjectKey: string;
+  authorities: string[];
+  reason: string;
+}
+
+/** The attendance version known on the date `d` (see the attendance table's comment). */
+export function knownOn(alias: string, d: string): string {
+  return `${alias}.recorded_on <= ${d} AND (${alias}.superseded_on IS NULL OR ${alias}.superseded_on > ${d})`;
+}
+
+/** A numeric setting of the jsonb `s`. */
+export function num(s: string, key: SettingKey): string {
+  return `(${s}->>'${key}')::numeric`;
+}
+
+/** A number as people write it: 12.5, 25, 0.1 (no trailing zeros). */
+export function fmt(expr: string): string {
+  return `trim_scale((${expr})::numeric)::text`;
+}
+
+/** A share as a percentage with at most one decimal: 12.5%. */
+export function pct(expr: string): string {
+  return `trim_scale(round(100 * (${expr})::numeric, 1))::text || '%'`;
+}

@@ -1,0 +1,282 @@
+import { FlagDefinition, FlagFamily, fmt, knownOn, num, pct } from '../flag-definition';
+
+/**
+ * Pupil rules (spec/indicators.md, "Pupil"). Settings are the pupil's authority's: the defaults ($2)
+ * with that authority's overrides on top.
+ */
+const family: FlagFamily = {
+  name: 'pupil',
+  subjectType: 'pupil',
+  ctes: `
+params AS (
+  SELECT $1::date AS d, alp_academic_year_start($1::date) AS ay,
+         make_date(alp_academic_year_start($1::date), 9, 1) AS ay_start
+),
+auth AS (
+  SELECT a.id, a.la_code, $2::jsonb || a.settings AS s
+  FROM authority a
+  WHERE $3::text[] IS NULL OR a.la_code = ANY ($3::text[])
+),
+pupils AS (
+  SELECT p.id, p.upn, p.school_id, p.home_educated, p.sen_status, p.looked_after, p.fsm,
+         au.la_code, ARRAY[au.la_code] AS authorities, au.s,
+         alp_nc_year(p.date_of_birth, pa.d) AS nc_year,
+         alp_is_compulsory_age(p.date_of_birth, pa.d) AS compulsory
+  FROM pupil p
+  JOIN auth au ON au.id = p.authority_id
+  CROSS JOIN params pa
+),
+active_hours AS (
+  SELECT pl.pupil_id,
+         sum(pl.hours_per_week) + max(coalesce(pl.school_hours_per_week, 0)) AS weekly_hours,
+         min(pl.start_date) AS earliest_start
+  FROM placement pl
+  CROSS JOIN params pa
+  WHERE pl.start_date <= pa.d AND (pl.end_date IS NULL OR pa.d <= pl.end_date)
+  GROUP BY pl.pupil_id
+),
+reduced AS (
+  SELECT p.*, h.weekly_hours, h.earliest_start, alp_key_stage(p.nc_year) AS key_stage,
+         (p.s->>('fullTimeHours' || alp_key_stage(p.nc_year)))::numeric AS full_time
+  FROM pupils p
+  JOIN active_hours h ON h.pupil_id = p.id
+  WHERE p.compulsory
+    AND h.weekly_hours < (p.s->>('fullTimeHours' || alp_key_stage(p.nc_year)))::numeric
+),
+year_rates AS (
+  SELECT pl.pupil_id,
+         count(*) FILTER (WHERE c.possible_session) AS possible,
+         count(*) FILTER (WHERE c.attended) AS attended
+  FROM attendance a
+  JOIN placement pl ON pl.id = a.placement_id
+  JOIN attendance_code c ON c.code = a.code
+  CROSS JOIN params pa
+  WHERE a.session_date BETWEEN pa.ay_start AND pa.d AND ${knownOn('a', 'pa.d')}
+  GROUP BY pl.pupil_id
+),
+absence AS (
+  SELECT p.*, r.possible, r.possible - r.attended AS absent,
+         (r.possible - r.attended)::numeric / r.possible AS absence_rate
+  FROM pupils p
+  JOIN year_rates r ON r.pupil_id = p.id
+  WHERE r.possible >= ${num('p.s', 'absenceMinSessions')}
+),
+-- Each possible session of a pupil (date, then AM before PM) as one sortable integer.
+pupil_sessions AS (
+  SELECT pl.pupil_id,
+         (a.session_date - DATE '2000-01-01') * 2 + CASE a.session WHEN 'PM' THEN 1 ELSE 0 END AS skey,
+         min(a.session_date) AS session_date,
+         bool_and(a.code IN ('N', 'O')) AS unexplained
+  FROM attendance a
+  JOIN placement pl ON pl.id = a.placement_id
+  JOIN attendance_code c ON c.code = a.code AND c.possible_session
+  CROSS JOIN params pa
+  WHERE a.session_date <= pa.d AND ${knownOn('a', 'pa.d')}
+  GROUP BY 1, 2
+),
+latest_sessions AS (
+  SELECT s.*, row_number() OVER (PARTITION BY s.pupil_id ORDER BY s.skey DESC) AS rn
+  FROM pupil_sessions s
+),
+unexplained AS (
+  SELECT p.upn, p.authorities, min(l.session_date) AS since, count(*) AS sessions
+  FROM pupils p
+  JOIN latest_sessions l ON l.pupil_id = p.id AND l.rn <= ${num('p.s', 'unexplainedAbsenceSessions')}
+  GROUP BY p.id, p.upn, p.authorities, p.s
+  HAVING bool_and(l.unexplained) AND count(*) >= ${num('p.s', 'unexplainedAbsenceSessions')}
+),
+neet_scope AS (
+  SELECT p.*, r.possible, r.attended::numeric / nullif(r.possible, 0) AS attendance_rate
+  FROM pupils p
+  CROSS JOIN params pa
+  LEFT JOIN year_rates r ON r.pupil_id = p.id
+  WHERE p.nc_year IN (10, 11)
+    AND EXISTS (SELECT 1 FROM placement pl
+                WHERE pl.pupil_id = p.id AND pl.start_date <= pa.d
+                  AND (pl.end_date IS NULL OR pl.end_date >= pa.ay_start))
+),
+neet_factors AS (
+  SELECT n.id, f.points, f.label
+  FROM neet_scope n
+  CROSS JOIN params pa
+  CROSS JOIN LATERAL (VALUES
+    (1, 'attends AP'),
+    (CASE WHEN n.possible >= ${num('n.s', 'absenceMinSessions')}
+               AND n.attendance_rate < ${num('n.s', 'neetRiskAttendanceVeryLow')} THEN 2
+          WHEN n.possible >= ${num('n.s', 'absenceMinSessions')}
+               AND n.attendance_rate < ${num('n.s', 'neetRiskAttendanceLow')} THEN 1 END,
+     'attendance ' || ${pct('n.attendance_rate')} || ' this year'),
+    (CASE n.sen_status WHEN 'ehcp' THEN 2 WHEN 'sen_support' THEN 1 END,
+     CASE n.sen_status WHEN 'ehcp' THEN 'EHC plan' ELSE 'SEN support' END),
+    (CASE WHEN n.looked_after THEN 2 END, 'looked after'),
+    (CASE WHEN n.fsm THEN 2 END, 'free school meals'),
+    (CASE WHEN EXISTS (SELECT 1 FROM placement pl
+                       WHERE pl.pupil_id = n.id AND pl.start_date <= pa.d
+                         AND pl.reason = 'permanent_exclusion') THEN 2 END,
+     'placed after permanent exclusion')
+  ) AS f(points, label)
+  WHERE f.points IS NOT NULL
+),
+neet_risk AS (
+  SELECT n.upn, n.authorities, n.s, sum(f.points) AS score,
+         string_agg(f.label || ' ' || f.points, ', ' ORDER BY f.points DESC, f.label) AS factors
+  FROM neet_scope n
+  JOIN neet_factors f ON f.id = n.id
+  GROUP BY n.id, n.upn, n.authorities, n.s
+),
+latest_destination AS (
+  SELECT DISTINCT ON (dn.pupil_id) dn.pupil_id, dn.activity, dn.recorded_on
+  FROM destination dn
+  CROSS JOIN params pa
+  WHERE dn.recorded_on <= pa.d
+  ORDER BY dn.pupil_id, dn.recorded_on DESC
+),
+-- Pupils past Year 11 who had a placement active at some time in their Year 11 academic year.
+leavers AS (
+  SELECT p.*, pa.ay - (p.nc_year - 11) AS year11_start, ld.activity, ld.recorded_on AS destination_on
+  FROM pupils p
+  CROSS JOIN params pa
+  LEFT JOIN latest_destination ld ON ld.pupil_id = p.id
+  WHERE p.nc_year IN (12, 13)
+    AND EXISTS (SELECT 1 FROM placement pl
+                WHERE pl.pupil_id = p.id
+                  AND pl.start_date <= make_date(pa.ay - (p.nc_year - 11) + 1, 8, 31)
+                  AND (pl.end_date IS NULL OR pl.end_date >= make_date(pa.ay - (p.nc_year - 11), 9, 1)))
+)`,
+};
+
+function pupilFlag(f: Omit<FlagDefinition, 'family' | 'subjectType'>): FlagDefinition {
+  return { ...f, family, subjectType: 'pupil' };
+}
+
+export const PUPIL_FLAGS: readonly FlagDefinition[] = [
+  pupilFlag({
+    code: 'NOT_ON_ROLL',
+    title: 'Not on a school roll',
+    description:
+      'Compulsory school age, on no school roll and not electively home educated: a child missing education.',
+    settings: [],
+    select: `
+SELECT p.upn AS subject_key, p.authorities,
+       format('Year %s, of compulsory school age, on no school roll and not home educated', p.nc_year) AS reason
+FROM pupils p
+WHERE p.compulsory AND p.school_id IS NULL AND NOT p.home_educated`,
+  }),
+  pupilFlag({
+    code: 'REDUCED_EDUCATION',
+    title: 'Reduced education',
+    description:
+      'Compulsory school age with an active placement, and weekly hours (placements plus the largest school hours among them) below full time for the key stage.',
+    settings: ['fullTimeHoursKS1', 'fullTimeHoursKS2', 'fullTimeHoursKS3', 'fullTimeHoursKS4'],
+    select: `
+SELECT r.upn AS subject_key, r.authorities,
+       format('%s h a week in total; full time at %s is %s h',
+              ${fmt('r.weekly_hours')}, r.key_stage, ${fmt('r.full_time')}) AS reason
+FROM reduced r`,
+  }),
+  pupilFlag({
+    code: 'PART_TIME_TOO_LONG',
+    title: 'Part-time timetable too long',
+    description:
+      'Reduced education, and the earliest start among the active placements is more than the limit before the date.',
+    settings: [
+      'fullTimeHoursKS1',
+      'fullTimeHoursKS2',
+      'fullTimeHoursKS3',
+      'fullTimeHoursKS4',
+      'partTimeLimitWeeks',
+    ],
+    select: `
+SELECT r.upn AS subject_key, r.authorities,
+       format('%s h a week (full time at %s is %s h) since %s, %s days; the limit is %s weeks',
+              ${fmt('r.weekly_hours')}, r.key_stage, ${fmt('r.full_time')}, r.earliest_start,
+              pa.d - r.earliest_start, ${fmt(num('r.s', 'partTimeLimitWeeks'))}) AS reason
+FROM reduced r
+CROSS JOIN params pa
+WHERE pa.d - r.earliest_start > 7 * ${num('r.s', 'partTimeLimitWeeks')}`,
+  }),
+  pupilFlag({
+    code: 'PERSISTENT_ABSENCE',
+    title: 'Persistent absence',
+    description:
+      'At least the minimum possible sessions this academic year, and an absence rate at or above the persistent rate.',
+    settings: ['absenceMinSessions', 'persistentAbsenceRate'],
+    select: `
+SELECT a.upn AS subject_key, a.authorities,
+       format('absent %s of %s possible sessions this academic year (%s); persistent from %s',
+              a.absent, a.possible, ${pct('a.absence_rate')}, ${pct(num('a.s', 'persistentAbsenceRate'))}) AS reason
+FROM absence a
+WHERE a.absence_rate >= ${num('a.s', 'persistentAbsenceRate')}`,
+  }),
+  pupilFlag({
+    code: 'SEVERE_ABSENCE',
+    title: 'Severe absence',
+    description:
+      'At least the minimum possible sessions this academic year, and an absence rate at or above the severe rate.',
+    settings: ['absenceMinSessions', 'severeAbsenceRate'],
+    select: `
+SELECT a.upn AS subject_key, a.authorities,
+       format('absent %s of %s possible sessions this academic year (%s); severe from %s',
+              a.absent, a.possible, ${pct('a.absence_rate')}, ${pct(num('a.s', 'severeAbsenceRate'))}) AS reason
+FROM absence a
+WHERE a.absence_rate >= ${num('a.s', 'severeAbsenceRate')}`,
+  }),
+  pupilFlag({
+    code: 'UNEXPLAINED_ABSENCE',
+    title: 'Unexplained absence',
+    description: 'The latest N possible sessions on or before the date are all coded N or O.',
+    settings: ['unexplainedAbsenceSessions'],
+    select: `
+SELECT u.upn AS subject_key, u.authorities,
+       format('the latest %s possible sessions (since %s) are all coded N or O', u.sessions, u.since) AS reason
+FROM unexplained u`,
+  }),
+  pupilFlag({
+    code: 'NEET_RISK',
+    title: 'At risk of becoming NEET',
+    description:
+      'Year 10 or 11, a placement active this academic year, and a NEET risk score at or above the threshold.',
+    settings: [
+      'neetRiskThreshold',
+      'neetRiskAttendanceLow',
+      'neetRiskAttendanceVeryLow',
+      'absenceMinSessions',
+    ],
+    select: `
+SELECT n.upn AS subject_key, n.authorities,
+       format('risk score %s (threshold %s): %s', n.score, ${fmt(num('n.s', 'neetRiskThreshold'))}, n.factors) AS reason
+FROM neet_risk n
+WHERE n.score >= ${num('n.s', 'neetRiskThreshold')}`,
+  }),
+  pupilFlag({
+    code: 'DESTINATION_NOT_KNOWN',
+    title: 'Destination not known',
+    description:
+      'Year 12, on or after 1 November, had a placement in Year 11, and the latest destination recorded is missing or not known.',
+    settings: [],
+    select: `
+SELECT l.upn AS subject_key, l.authorities,
+       CASE WHEN l.activity IS NULL
+            THEN format('Year 12, had a placement in Year 11 (%s/%s), and no destination is recorded',
+                        l.year11_start, l.year11_start + 1)
+            ELSE format('Year 12, had a placement in Year 11 (%s/%s), and the latest destination (%s) is not known',
+                        l.year11_start, l.year11_start + 1, l.destination_on) END AS reason
+FROM leavers l
+CROSS JOIN params pa
+WHERE l.nc_year = 12 AND pa.d >= make_date(pa.ay, 11, 1)
+  AND (l.activity IS NULL OR l.activity = 'not_known')`,
+  }),
+  pupilFlag({
+    code: 'NEET',
+    title: 'NEET',
+    description:
+      'Year 12 or 13, had a placement in Year 11, and the latest destination recorded is NEET (not in education, employment or training).',
+    settings: [],
+    select: `
+SELECT l.upn AS subject_key, l.authorities,
+       format('Year %s, had a placement in Year 11 (%s/%s), and the latest destination (%s) is NEET',
+              l.nc_year, l.year11_start, l.year11_start + 1, l.destination_on) AS reason
+FROM leavers l
+WHERE l.activity = 'neet'`,
+  }),
+];
