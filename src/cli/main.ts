@@ -1,9 +1,11 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
+import { registerFlags } from './flags.command';
 import { registerMigrate } from './migrate.command';
+import { registerSettings } from './settings.command';
 
 /** Each command lives in its own `<name>.command.ts` and registers itself here. */
-const COMMANDS: ((program: Command) => void)[] = [registerMigrate];
+const COMMANDS: ((program: Command) => void)[] = [registerMigrate, registerFlags, registerSettings];
 
 export function buildProgram(): Command {
   const program = new Command('alp-hub')

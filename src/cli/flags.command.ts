@@ -1,0 +1,64 @@
+import { Command, Option } from 'commander';
+import { localAdministrator } from '../auth/principal';
+import type { Flag } from '../indicators/flag-definition';
+import { computeFlags } from '../indicators/flags.service';
+import { FLAG_CODES, SUBJECT_TYPES } from '../indicators/registry';
+import { formatTable } from '../indicators/text-table';
+import { withDatabase } from './database';
+
+interface FlagsOptions {
+  asOf: string;
+  authority?: string;
+  code?: string[];
+  subjectType?: 'pupil' | 'placement' | 'provider';
+  json?: boolean;
+}
+
+/** The flags as one JSON array (stable key order), or a table for people. */
+export function renderFlags(flags: Flag[], json: boolean): string {
+  if (json) {
+    return JSON.stringify(
+      flags.map((f) => ({
+        code: f.code,
+        subjectType: f.subjectType,
+        subjectKey: f.subjectKey,
+        authorities: f.authorities,
+        reason: f.reason,
+      })),
+      null,
+      2,
+    );
+  }
+  if (flags.length === 0) return 'no flags';
+  const table = formatTable(
+    ['code', 'subject', 'key', 'authorities', 'reason'],
+    flags.map((f) => [f.code, f.subjectType, f.subjectKey, f.authorities.join(' '), f.reason]),
+  );
+  return `${table}\n${flags.length} flag${flags.length === 1 ? '' : 's'}`;
+}
+
+export function registerFlags(program: Command): void {
+  program
+    .command('flags')
+    .description('every flag raised as of a date, from what the hub knew on that date')
+    .requiredOption('--as-of <date>', 'the date, YYYY-MM-DD')
+    .option('--authority <la>', 'one authority (LA code); default every authority')
+    .addOption(new Option('--code <code...>', 'only these flag codes').choices([...FLAG_CODES]))
+    .addOption(
+      new Option('--subject-type <type>', 'only flags about this kind of subject').choices([
+        ...SUBJECT_TYPES,
+      ]),
+    )
+    .option('--json', 'a JSON array of {code, subjectType, subjectKey, authorities, reason}')
+    .action(async (opts: FlagsOptions) => {
+      const flags = await withDatabase((db) =>
+        computeFlags(db.dataSource, localAdministrator(), {
+          asOf: opts.asOf,
+          authority: opts.authority,
+          codes: opts.code,
+          subjectType: opts.subjectType,
+        }),
+      );
+      console.log(renderFlags(flags, Boolean(opts.json)));
+    });
+}
