@@ -1,0 +1,104 @@
+import { Principal } from '../auth/principal';
+import { Database } from '../db/database';
+import { isIsoDate } from '../domain/dates';
+import { NotFoundError } from '../errors';
+import { assertMayImport, importRecords } from './import.service';
+import { IngestError } from './ingest-error';
+import { ImportResult } from './kind-definition';
+import { SourceRow } from './row-source';
+
+export interface AttendanceMark {
+  placementRef: string;
+  /** Needed unless the register gives one session for all marks. */
+  session?: string;
+  code: string;
+}
+
+/** A day's register (or one session's) for many placements at once. */
+export interface AttendanceRegister {
+  date: string;
+  session?: string;
+  marks: AttendanceMark[];
+}
+
+export const MAX_REGISTER_MARKS = 10_000;
+
+const ATTENDANCE_HEADER = ['placement_ref', 'date', 'session', 'code', 'recorded_at', 'recorded_by'];
+
+/**
+ * Records a register through the attendance import itself, so the same checks and correction rules
+ * apply; the marks are recorded by the caller, now. A row error's `line` is the mark's position in
+ * `marks` (first = 1).
+ */
+export async function submitAttendance(
+  db: Database,
+  principal: Principal,
+  register: AttendanceRegister,
+  opts: { now?: Date } = {},
+): Promise<ImportResult> {
+  assertMayImport(principal);
+  if (register.marks.length === 0)
+    throw new IngestError('INGEST_BAD_REQUEST', 'the register has no marks', 'marks');
+  if (register.marks.length > MAX_REGISTER_MARKS)
+    throw new IngestError(
+      'INGEST_BAD_REQUEST',
+      `a register holds at most ${MAX_REGISTER_MARKS} marks`,
+      'marks',
+    );
+  const now = (opts.now ?? new Date()).toISOString();
+  async function* records(): AsyncGenerator<SourceRow> {
+    yield { line: 0, cells: ATTENDANCE_HEADER };
+    let line = 0;
+    for (const mark of register.marks) {
+      line++;
+      const session = mark.session ?? register.session ?? '';
+      yield { line, cells: [mark.placementRef, register.date, session, mark.code, now, principal.name] };
+    }
+  }
+  return importRecords(db, principal, 'attendance', records(), { now: opts.now });
+}
+
+export interface AttendanceVersion {
+  sessionDate: string;
+  session: 'AM' | 'PM';
+  code: string;
+  recordedAt: Date;
+  recordedBy: string | null;
+  supersededAt: Date | null;
+}
+
+export interface HistoryFilter {
+  from?: string;
+  to?: string;
+  /** Only the versions that stood on this (Europe/London) date: what was known then. */
+  asOf?: string;
+}
+
+/** Every version of a placement's marks, by session then recorded_at; NotFoundError if no placement. */
+export async function attendanceHistory(
+  db: Database,
+  principal: Principal,
+  placementRef: string,
+  filter: HistoryFilter = {},
+): Promise<AttendanceVersion[]> {
+  assertMayImport(principal);
+  for (const [name, value] of Object.entries(filter))
+    if (value !== undefined && !isIsoDate(value))
+      throw new IngestError('INGEST_BAD_REQUEST', `${name} must be a date YYYY-MM-DD`, name);
+  const found = await db.dataSource.query('SELECT id FROM placement WHERE placement_ref = $1', [
+    placementRef,
+  ]);
+  if (found.length === 0) throw new NotFoundError('placement', placementRef);
+  const rows: AttendanceVersion[] = await db.dataSource.query(
+    `SELECT a.session_date AS "sessionDate", a.session, a.code, a.recorded_at AS "recordedAt",
+       a.recorded_by AS "recordedBy", a.superseded_at AS "supersededAt"
+     FROM attendance a
+     WHERE a.placement_id = $1
+       AND ($2::date IS NULL OR a.session_date >= $2::date)
+       AND ($3::date IS NULL OR a.session_date <= $3::date)
+       AND ($4::date IS NULL OR (a.recorded_on <= $4::date AND (a.superseded_on IS NULL OR a.superseded_on > $4::date)))
+     ORDER BY a.session_date, a.session, a.recorded_at`,
+    [found[0].id, filter.from ?? null, filter.to ?? null, filter.asOf ?? null],
+  );
+  return rows;
+}

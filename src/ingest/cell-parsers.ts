@@ -1,0 +1,118 @@
+import { isIsoDate } from '../domain/dates';
+import { upnProblem } from '../domain/upn';
+import { londonWallToUtc } from './london-time';
+
+/**
+ * Cell parsers turn one trimmed, non-empty cell into the canonical text the staging table stores
+ * (dates `YYYY-MM-DD`, booleans `t`/`f`, money as integer pence, timestamps ISO 8601 with offset), or
+ * throw a CellProblem whose message is the reason a user reads.
+ */
+export class CellProblem extends Error {}
+
+export type CellParser = (raw: string) => string;
+
+export const text: CellParser = (raw) => raw;
+
+export const date: CellParser = (raw) => {
+  if (isIsoDate(raw)) return raw;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(raw)) throw new CellProblem(`${raw} is not a date that exists`);
+  throw new CellProblem('a date is written YYYY-MM-DD');
+};
+
+const TRUE_WORDS = new Set(['true', 'yes', 'y', '1']);
+const FALSE_WORDS = new Set(['false', 'no', 'n', '0']);
+
+export const boolean: CellParser = (raw) => {
+  const v = raw.toLowerCase();
+  if (TRUE_WORDS.has(v)) return 't';
+  if (FALSE_WORDS.has(v)) return 'f';
+  throw new CellProblem('a yes/no value is one of true/false, yes/no, y/n, 1/0');
+};
+
+/** An enumerated value, matched case-insensitively and stored as the spec spells it. */
+export function oneOf(values: readonly string[]): CellParser {
+  const byLower = new Map(values.map((v) => [v.toLowerCase(), v]));
+  return (raw) => {
+    const v = byLower.get(raw.toLowerCase());
+    if (v === undefined) throw new CellProblem(`must be one of: ${values.join(', ')}`);
+    return v;
+  };
+}
+
+export function digits(count: number, what: string): CellParser {
+  const shape = new RegExp(`^[0-9]{${count}}$`);
+  return (raw) => {
+    if (!shape.test(raw)) throw new CellProblem(`${what} is ${count} digits`);
+    return raw;
+  };
+}
+
+export const laCode = digits(3, 'an LA code');
+export const urn = digits(6, 'a URN');
+
+export const upn: CellParser = (raw) => {
+  const v = raw.toUpperCase();
+  const problem = upnProblem(v);
+  if (problem) throw new CellProblem(`not a valid UPN: ${problem}`);
+  return v;
+};
+
+/** Pounds with an optional one or two digit pence part, stored as integer pence. */
+export const pounds: CellParser = (raw) => {
+  const m = /^(\d+)(?:\.(\d{1,2}))?$/.exec(raw);
+  if (!m) throw new CellProblem('money is pounds as digits with an optional .pp, no sign or separators');
+  const pence = BigInt(m[1]) * 100n + BigInt((m[2] ?? '0').padEnd(2, '0'));
+  if (pence > BigInt(Number.MAX_SAFE_INTEGER)) throw new CellProblem('amount too large');
+  return pence.toString();
+};
+
+export const hours: CellParser = (raw) => {
+  if (!/^-?\d+(\.\d+)?$/.test(raw)) throw new CellProblem('hours are a number such as 12.5');
+  const n = Number(raw);
+  if (n < 0 || n > 40) throw new CellProblem('hours outside 0 to 40');
+  if (!/^-?\d+(\.\d{1,2})?$/.test(raw)) throw new CellProblem('hours have at most two decimals');
+  return raw;
+};
+
+export const positiveInteger: CellParser = (raw) => {
+  if (!/^\d{1,6}$/.test(raw) || Number(raw) === 0) throw new CellProblem('a whole number above 0');
+  return String(Number(raw));
+};
+
+const WEEK_SESSIONS = ['MON', 'TUE', 'WED', 'THU', 'FRI'].flatMap((d) => [`${d}-AM`, `${d}-PM`]);
+
+/** The weekly pattern, canonical order, space-separated (staged as text, stored as text[]). */
+export const sessionPattern: CellParser = (raw) => {
+  const chosen = new Set<string>();
+  for (const token of raw.toUpperCase().split(/\s+/)) {
+    if (!WEEK_SESSIONS.includes(token))
+      throw new CellProblem(`unknown session ${token}: sessions are MON-AM ... FRI-PM, space-separated`);
+    chosen.add(token);
+  }
+  return WEEK_SESSIONS.filter((s) => chosen.has(s)).join(' ');
+};
+
+const TIMESTAMP =
+  /^(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,6})?)?(?:(Z)|([+-])(\d{2}):?(\d{2}))?$/i;
+
+/**
+ * ISO 8601 timestamp; without an offset it is Europe/London wall-clock time. Returns an ISO string with
+ * an explicit offset that PostgreSQL reads exactly.
+ */
+export const timestamp: CellParser = (raw) => {
+  const m = TIMESTAMP.exec(raw);
+  if (!m)
+    throw new CellProblem('a timestamp is ISO 8601, e.g. 2026-01-12T09:10:00Z or 2026-01-12T09:10:00+01:00');
+  const [, day, hh, mm, ss = '00', frac = '', zulu, sign, oh, om] = m;
+  if (!isIsoDate(day)) throw new CellProblem(`${day} is not a date that exists`);
+  if (Number(hh) > 23 || Number(mm) > 59 || Number(ss) > 59)
+    throw new CellProblem(`${raw} is not a time that exists`);
+  const wall = `${day}T${hh}:${mm}:${ss}${frac}`;
+  if (zulu) return `${wall}+00:00`;
+  if (sign) {
+    if (Number(oh) > 15 || Number(om) > 59) throw new CellProblem(`${sign}${oh}:${om} is not a UTC offset`);
+    return `${wall}${sign}${oh}:${om}`;
+  }
+  const wallMs = Date.parse(`${wall}Z`);
+  return new Date(londonWallToUtc(wallMs)).toISOString();
+};

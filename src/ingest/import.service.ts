@@ -1,0 +1,200 @@
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { Principal } from '../auth/principal';
+import { Database } from '../db/database';
+import { IngestError } from './ingest-error';
+import {
+  IMPORT_KINDS,
+  ImportKind,
+  ImportResult,
+  isImportKind,
+  KindDefinition,
+  RowError,
+} from './kind-definition';
+import { KIND_DEFINITIONS } from './kinds';
+import { ErrorList, mapHeader, parseRow } from './row-parser';
+import { ImportFormat, ImportSource, readRecords, SourceRow } from './row-source';
+import { createStagingTableSql, openStagingWriter } from './staging-writer';
+
+export interface ImportOptions {
+  format?: ImportFormat;
+  /** The time of import: the default recorded_at of attendance. */
+  now?: Date;
+  /** How many bad rows to list before only counting them. */
+  errorLimit?: number;
+}
+
+const DEFAULT_ERROR_LIMIT = 10_000;
+
+export function kindDefinition(kind: string): KindDefinition {
+  if (!isImportKind(kind))
+    throw new IngestError(
+      'INGEST_UNKNOWN_KIND',
+      `unknown kind ${kind}; kinds are ${IMPORT_KINDS.join(', ')}`,
+      'kind',
+    );
+  return KIND_DEFINITIONS[kind];
+}
+
+/** Callers that see aggregates only (governors, analysts) send no data. */
+export function assertMayImport(principal: Principal): void {
+  if (principal.aggregatesOnly)
+    throw new IngestError('INGEST_FORBIDDEN', `a ${principal.role} may not import or submit data`);
+}
+
+/** Imports one file: every row is stored, or none and every bad row is returned. */
+export async function importFile(
+  db: Database,
+  principal: Principal,
+  kind: ImportKind,
+  source: ImportSource,
+  opts: ImportOptions = {},
+): Promise<ImportResult> {
+  const format = opts.format ?? ('path' in source && /\.xlsx$/i.test(source.path) ? 'xlsx' : 'csv');
+  return importRecords(db, principal, kind, readRecords(source, format), opts);
+}
+
+/** Every `<kind>.csv` (or `.xlsx`) of a folder in dependency order; stops after the first rejected file. */
+export async function importFolder(
+  db: Database,
+  principal: Principal,
+  folder: string,
+  opts: Omit<ImportOptions, 'format'> = {},
+): Promise<ImportResult[]> {
+  let names: string[];
+  try {
+    names = await readdir(folder);
+  } catch (err) {
+    throw new IngestError(
+      'INGEST_UNREADABLE',
+      `cannot read folder ${folder}: ${(err as NodeJS.ErrnoException).code}`,
+    );
+  }
+  const byName = new Map(names.map((n) => [n.toLowerCase(), n]));
+  const results: ImportResult[] = [];
+  for (const kind of IMPORT_KINDS) {
+    const name = byName.get(`${kind}.csv`) ?? byName.get(`${kind}.xlsx`);
+    if (!name) continue;
+    const result = await importFile(db, principal, kind, { path: path.join(folder, name) }, opts);
+    results.push(result);
+    if (result.errors.length > 0) break;
+  }
+  if (results.length === 0)
+    throw new IngestError(
+      'INGEST_UNREADABLE',
+      `no import files in ${folder}; expected some of ${IMPORT_KINDS.map((k) => `${k}.csv`).join(', ')}`,
+    );
+  return results;
+}
+
+function duplicateKeySql(def: KindDefinition): string {
+  const keys = def.naturalKey.map((k) => `"${k}"`).join(', ');
+  const shown = def.naturalKey.map((k) => `s."${k}"::text`).join(', ');
+  return `WITH dup AS (
+      SELECT ${keys}, min(line) AS first_line FROM ingest_stage GROUP BY ${keys} HAVING count(*) > 1)
+    SELECT s.line, '${def.naturalKey[0]}' AS column, concat_ws(' ', ${shown}) AS value,
+      'the same ${def.naturalKey.join(', ')} is on line ' || dup.first_line AS reason
+    FROM ingest_stage s JOIN dup USING (${keys}) WHERE s.line > dup.first_line`;
+}
+
+/**
+ * The one import path behind files, folders, GraphQL and attendance submission: `records` yields the
+ * header then the rows. Rows are parsed in JS as they stream, staged into a temp table (COPY on the
+ * real server, unnest batches on the embedded one), checked with set-based SQL, then merged, all in one
+ * transaction. Throws IngestError for a file that cannot be read as a whole; returns bad rows.
+ */
+export async function importRecords(
+  db: Database,
+  principal: Principal,
+  kind: ImportKind,
+  records: AsyncIterable<SourceRow>,
+  opts: ImportOptions = {},
+): Promise<ImportResult> {
+  assertMayImport(principal);
+  const def = kindDefinition(kind);
+  const iterator = records[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  if (first.done) {
+    await iterator.return?.();
+    throw new IngestError('INGEST_EMPTY_FILE', 'the file is empty: the first line must be the header');
+  }
+  let mapping: number[];
+  try {
+    mapping = mapHeader(def, first.value.cells);
+  } catch (err) {
+    await iterator.return?.();
+    throw err;
+  }
+  const headerWidth = first.value.cells.length;
+  const defaults = def.defaults?.({
+    principalName: principal.name,
+    now: (opts.now ?? new Date()).toISOString(),
+  });
+  const errors = new ErrorList(opts.errorLimit ?? DEFAULT_ERROR_LIMIT);
+
+  const runner = db.dataSource.createQueryRunner();
+  const client = (await runner.connect()) as import('pg').PoolClient;
+  let rows = 0;
+  try {
+    await client.query('BEGIN');
+    await client.query(createStagingTableSql(def));
+    const writer = openStagingWriter(client, def, db.embedded);
+    try {
+      for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+        rows++;
+        const values = parseRow(def, mapping, headerWidth, next.value, defaults, errors);
+        if (values) await writer.write(values);
+      }
+    } finally {
+      await writer.finish();
+    }
+    await client.query('ANALYZE ingest_stage');
+    for (const sql of def.prepare ?? []) await client.query(sql);
+    for (const check of [duplicateKeySql(def), ...def.checks]) {
+      const found = await client.query<RowError & { total: number }>(
+        `SELECT c.*, count(*) OVER ()::integer AS total FROM (${check}) c ORDER BY 1 LIMIT ${errors.room}`,
+      );
+      for (const e of found.rows) errors.add(e.line, e.column, e.value ?? '', e.reason);
+      errors.notListed += Math.max(0, (found.rows[0]?.total ?? 0) - found.rows.length);
+      if (errors.room === 0 && found.rows.length === 0) {
+        const counted = await client.query<{ n: number }>(`SELECT count(*)::integer AS n FROM (${check}) c`);
+        errors.notListed += counted.rows[0].n;
+      }
+    }
+    if (errors.count > 0) {
+      await client.query('ROLLBACK');
+      return {
+        kind,
+        rows,
+        inserted: 0,
+        updated: 0,
+        unchanged: 0,
+        errors: errors.listed.sort((a, b) => a.line - b.line),
+        errorsNotListed: errors.notListed,
+      };
+    }
+    let counts = { inserted: 0, updated: 0 };
+    for (const sql of def.merge) {
+      const res = await client.query(sql);
+      if (res.rows[0]) counts = res.rows[0];
+    }
+    await client.query('COMMIT');
+    const inserted = Number(counts.inserted);
+    const updated = Number(counts.updated);
+    return {
+      kind,
+      rows,
+      inserted,
+      updated,
+      unchanged: rows - inserted - updated,
+      errors: [],
+      errorsNotListed: 0,
+    };
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    await iterator.return?.();
+    await runner.release();
+  }
+}

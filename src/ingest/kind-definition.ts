@@ -1,0 +1,110 @@
+import { CellParser } from './cell-parsers';
+
+export const IMPORT_KINDS = [
+  'authorities',
+  'calendar',
+  'schools',
+  'providers',
+  'provider_evidence',
+  'provider_visits',
+  'pupils',
+  'placements',
+  'targets',
+  'reviews',
+  'attendance',
+  'destinations',
+] as const;
+
+export type ImportKind = (typeof IMPORT_KINDS)[number];
+
+export function isImportKind(s: string): s is ImportKind {
+  return (IMPORT_KINDS as readonly string[]).includes(s);
+}
+
+/** One rejected cell or row. `line` is the line a user sees in the file (header = 1). */
+export interface RowError {
+  line: number;
+  column: string;
+  value: string;
+  reason: string;
+}
+
+export interface ImportResult {
+  kind: ImportKind;
+  /** Data rows read (header excluded). */
+  rows: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  /** Every rejected row, by line; non-empty means nothing was stored. */
+  errors: RowError[];
+  /** Errors past the listing limit, counted but not listed (0 unless a file is wholesale wrong). */
+  errorsNotListed: number;
+}
+
+/** What a kind may take from the import itself: the caller's name and the time of import. */
+export interface ImportContext {
+  principalName: string;
+  /** ISO 8601 instant of the import. */
+  now: string;
+}
+
+/** PostgreSQL type of a staging column; canonical text from a CellParser casts to it exactly. */
+export type StageType = 'text' | 'date' | 'boolean' | 'integer' | 'bigint' | 'numeric' | 'timestamptz';
+
+export interface ColumnDef {
+  /** Header name as the spec writes it (lower-case). */
+  name: string;
+  required: boolean;
+  type: StageType;
+  parse: CellParser;
+}
+
+/** A problem spanning cells of one row (an end before its start), checked while streaming. */
+export type RowCheck = (row: Record<string, string | null>) => { column: string; reason: string } | null;
+
+/**
+ * Everything one import kind needs: its columns, row-level checks in JS, and set-based SQL over the
+ * staging table `ingest_stage (line, <columns>)`. Statements run in one transaction, in this order:
+ * `prepare` (locks, resolution tables), `checks` (each selects line, column, value, reason of bad rows;
+ * all run so the answer lists every bad row), then, only when nothing was rejected, `merge` (its last
+ * statement selects one row of `inserted` and `updated` counts).
+ */
+export interface KindDefinition {
+  kind: ImportKind;
+  columns: ColumnDef[];
+  /** Staging columns that identify a record; the same key twice in one file is rejected. */
+  naturalKey: string[];
+  rowChecks?: RowCheck[];
+  /** Values for cells not given that come from the import itself rather than from a column default. */
+  defaults?: (ctx: ImportContext) => Record<string, string>;
+  prepare?: string[];
+  checks: string[];
+  merge: string[];
+}
+
+export function column(name: string, type: StageType, parse: CellParser, required = false): ColumnDef {
+  return { name, type, parse, required };
+}
+
+/** A check for end-before-start pairs, for rowCheck. */
+export function notBefore(endColumn: string, startColumn: string): RowCheck {
+  return (row) => {
+    const end = row[endColumn];
+    const start = row[startColumn];
+    if (end && start && end < start)
+      return { column: endColumn, reason: `${endColumn} is before ${startColumn} ${start}` };
+    return null;
+  };
+}
+
+/** SQL rejecting rows whose reference does not exist; `sqlExists` is a condition on `s`. */
+export function missingReference(columnName: string, what: string, sqlExists: string): string {
+  return `SELECT s.line, '${columnName}' AS column, s.${columnName}::text AS value,
+    '${what} ' || s.${columnName} || ' does not exist' AS reason
+  FROM ingest_stage s WHERE s.${columnName} IS NOT NULL AND NOT EXISTS (${sqlExists})`;
+}
+
+/** The counts statement that ends most merges: `upserted` is a CTE returning `inserted boolean`. */
+export const COUNT_UPSERTED = `SELECT count(*) FILTER (WHERE inserted) AS inserted,
+  count(*) FILTER (WHERE NOT inserted) AS updated FROM upserted`;

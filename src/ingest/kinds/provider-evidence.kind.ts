@@ -1,0 +1,63 @@
+import { date, oneOf, pounds, text } from '../cell-parsers';
+import { COUNT_UPSERTED, column, KindDefinition, missingReference } from '../kind-definition';
+
+export const EVIDENCE_ITEMS = [
+  'public_liability_insurance',
+  'employers_liability_insurance',
+  'professional_indemnity_insurance',
+  'motor_insurance',
+  'subcontractor_liability',
+  'dsl',
+  'deputy_dsl',
+  'single_central_record',
+  'risk_assessments',
+  'admissions_policy',
+  'attendance_policy',
+  'health_safety_policy',
+  'visits_policy',
+  'behaviour_policy',
+  'data_protection_policy',
+  'equality_statement',
+  'child_protection_policy',
+  'allegations_procedure',
+  'rse_policy',
+  'complaints_procedure',
+  'ofsted_report',
+] as const;
+
+export const PROVIDER_EVIDENCE: KindDefinition = {
+  kind: 'provider_evidence',
+  columns: [
+    column('provider_ref', 'text', text, true),
+    column('item', 'text', oneOf(EVIDENCE_ITEMS), true),
+    column('status', 'text', oneOf(['held', 'missing', 'not_applicable']), true),
+    column('evidence_date', 'date', date),
+    column('expires_on', 'date', date),
+    column('value_gbp', 'bigint', pounds),
+    column('checked_by', 'text', text),
+    column('notes', 'text', text),
+  ],
+  naturalKey: ['provider_ref', 'item'],
+  checks: [
+    missingReference(
+      'provider_ref',
+      'provider',
+      'SELECT 1 FROM provider p WHERE p.provider_ref = s.provider_ref',
+    ),
+  ],
+  merge: [
+    `WITH upserted AS (
+      INSERT INTO provider_evidence (provider_id, item, status, evidence_date, expires_on, value_pence, checked_by, notes)
+      SELECT p.id, s.item, s.status, s.evidence_date, s.expires_on, s.value_gbp, s.checked_by, s.notes
+      FROM ingest_stage s JOIN provider p ON p.provider_ref = s.provider_ref
+      ON CONFLICT ON CONSTRAINT provider_evidence_natural_key DO UPDATE
+        SET status = EXCLUDED.status, evidence_date = EXCLUDED.evidence_date, expires_on = EXCLUDED.expires_on,
+          value_pence = EXCLUDED.value_pence, checked_by = EXCLUDED.checked_by, notes = EXCLUDED.notes
+        WHERE (provider_evidence.status, provider_evidence.evidence_date, provider_evidence.expires_on,
+            provider_evidence.value_pence, provider_evidence.checked_by, provider_evidence.notes)
+          IS DISTINCT FROM (EXCLUDED.status, EXCLUDED.evidence_date, EXCLUDED.expires_on, EXCLUDED.value_pence,
+            EXCLUDED.checked_by, EXCLUDED.notes)
+      RETURNING (xmax = 0) AS inserted)
+    ${COUNT_UPSERTED}`,
+  ],
+};

@@ -1,0 +1,38 @@
+import { boolean, date, oneOf, text } from '../cell-parsers';
+import { COUNT_UPSERTED, column, KindDefinition, missingReference } from '../kind-definition';
+
+export const PROVIDER_VISITS: KindDefinition = {
+  kind: 'provider_visits',
+  columns: [
+    column('provider_ref', 'text', text, true),
+    column('visit_date', 'date', date, true),
+    column('visitor', 'text', oneOf(['la', 'school']), true),
+    column('health_safety_checked', 'boolean', boolean),
+    column('competent_person', 'boolean', boolean),
+    column('judgement', 'text', oneOf(['good', 'requires_improvement', 'inadequate'])),
+    column('notes', 'text', text),
+  ],
+  naturalKey: ['provider_ref', 'visit_date', 'visitor'],
+  checks: [
+    missingReference(
+      'provider_ref',
+      'provider',
+      'SELECT 1 FROM provider p WHERE p.provider_ref = s.provider_ref',
+    ),
+  ],
+  merge: [
+    `WITH upserted AS (
+      INSERT INTO provider_visit (provider_id, visit_date, visitor, health_safety_checked, competent_person, judgement, notes)
+      SELECT p.id, s.visit_date, s.visitor, coalesce(s.health_safety_checked, false),
+        coalesce(s.competent_person, false), s.judgement, s.notes
+      FROM ingest_stage s JOIN provider p ON p.provider_ref = s.provider_ref
+      ON CONFLICT ON CONSTRAINT provider_visit_natural_key DO UPDATE
+        SET health_safety_checked = EXCLUDED.health_safety_checked, competent_person = EXCLUDED.competent_person,
+          judgement = EXCLUDED.judgement, notes = EXCLUDED.notes
+        WHERE (provider_visit.health_safety_checked, provider_visit.competent_person, provider_visit.judgement,
+            provider_visit.notes)
+          IS DISTINCT FROM (EXCLUDED.health_safety_checked, EXCLUDED.competent_person, EXCLUDED.judgement, EXCLUDED.notes)
+      RETURNING (xmax = 0) AS inserted)
+    ${COUNT_UPSERTED}`,
+  ],
+};
