@@ -3,8 +3,8 @@ import path from 'node:path';
 import { localAdministrator } from '../../src/auth/principal';
 import { Database } from '../../src/db/database';
 import { computeFlags } from '../../src/indicators/flags.service';
+import { importFolder } from '../../src/ingest';
 import { createTestDatabase } from '../support/database';
-import { loadFolder } from './support/temporary-loader';
 
 const EXAMPLE = path.join(__dirname, '../../spec/example');
 
@@ -23,7 +23,8 @@ describe('spec/example scenario', () => {
   let db: Database;
   beforeAll(async () => {
     db = await createTestDatabase();
-    await loadFolder(db.dataSource, EXAMPLE);
+    const results = await importFolder(db, localAdministrator(), EXAMPLE);
+    expect(results.flatMap((r) => r.errors)).toEqual([]);
   });
   afterAll(() => db.close());
 
