@@ -2,10 +2,16 @@ import 'reflect-metadata';
 import { Command } from 'commander';
 import { registerFlags } from './flags.command';
 import { registerMigrate } from './migrate.command';
+import { registerSchema } from './schema.command';
 import { registerSettings } from './settings.command';
 
 /** Each command lives in its own `<name>.command.ts` and registers itself here. */
-const COMMANDS: ((program: Command) => void)[] = [registerMigrate, registerFlags, registerSettings];
+const COMMANDS: ((program: Command) => void)[] = [
+  registerMigrate,
+  registerFlags,
+  registerSettings,
+  registerSchema,
+];
 
 export function buildProgram(): Command {
   const program = new Command('alp-hub')

@@ -1,5 +1,22 @@
 import { NonEmptyArray } from 'type-graphql';
+import { AuthorityResolver } from './authority.resolver';
+import { DestinationResolver } from './destination.resolver';
+import { PlacementResolver } from './placement.resolver';
+import { PlacementPlanResolver } from './placement-plan.resolver';
+import { ProviderResolver } from './provider.resolver';
+import { ProviderComplianceResolver } from './provider-compliance.resolver';
+import { PupilResolver } from './pupil.resolver';
+import { SchoolResolver } from './school.resolver';
 
 /** Every resolver class of the API; each domain adds its own here. */
 // biome-ignore lint/complexity/noBannedTypes: type-graphql takes resolver classes as Function
-export const RESOLVERS: NonEmptyArray<Function> = [] as unknown as NonEmptyArray<Function>;
+export const RESOLVERS: NonEmptyArray<Function> = [
+  AuthorityResolver,
+  SchoolResolver,
+  ProviderResolver,
+  ProviderComplianceResolver,
+  PupilResolver,
+  DestinationResolver,
+  PlacementResolver,
+  PlacementPlanResolver,
+];

@@ -1,0 +1,110 @@
+import DataLoader from 'dataloader';
+import { Principal } from '../auth/principal';
+import { Database } from '../db/database';
+import { AuthorityService } from '../records/authority.service';
+import { PlacementService } from '../records/placement.service';
+import { PlacementPlanService } from '../records/placement-plan.service';
+import { ProviderService } from '../records/provider.service';
+import { PupilService } from '../records/pupil.service';
+import { SchoolService } from '../records/school.service';
+import {
+  AuthorityType,
+  CalendarEntryType,
+  toAuthorityType,
+  toCalendarEntryType,
+} from '../schema/authority.types';
+import {
+  PlacementType,
+  ReviewType,
+  TargetType,
+  toPlacementType,
+  toReviewType,
+  toTargetType,
+} from '../schema/placement.types';
+import {
+  ProviderEvidenceType,
+  ProviderType,
+  ProviderVisitType,
+  toProviderEvidenceType,
+  toProviderType,
+  toProviderVisitType,
+} from '../schema/provider.types';
+import { DestinationType, PupilType, toDestinationType, toPupilType } from '../schema/pupil.types';
+import { SchoolType, toSchoolType } from '../schema/school.types';
+
+/** The DataLoaders of one request, bound to its caller. Keys are surrogate ids. */
+export interface Loaders {
+  authority: DataLoader<number, AuthorityType | null>;
+  school: DataLoader<number, SchoolType | null>;
+  provider: DataLoader<number, ProviderType | null>;
+  pupil: DataLoader<number, PupilType | null>;
+  calendarOfAuthority: DataLoader<number, CalendarEntryType[]>;
+  evidenceOfProvider: DataLoader<number, ProviderEvidenceType[]>;
+  visitsToProvider: DataLoader<number, ProviderVisitType[]>;
+  placementsOfPupil: DataLoader<number, PlacementType[]>;
+  destinationsOfPupil: DataLoader<number, DestinationType[]>;
+  targetsOfPlacement: DataLoader<number, TargetType[]>;
+  reviewsOfPlacement: DataLoader<number, ReviewType[]>;
+}
+
+/** One entry per key, in key order: the record with that id, or null. */
+function oneEach<R extends { id: number }, T>(
+  rows: R[],
+  keys: readonly number[],
+  map: (r: R) => T,
+): (T | null)[] {
+  const byId = new Map(rows.map((r) => [r.id, map(r)]));
+  return keys.map((k) => byId.get(k) ?? null);
+}
+
+/** One list per key, in key order, keeping the order of `rows` within each list. */
+function manyEach<R, T>(
+  rows: R[],
+  keys: readonly number[],
+  keyOf: (r: R) => number,
+  map: (r: R) => T,
+): T[][] {
+  const groups = new Map<number, T[]>(keys.map((k) => [k, []]));
+  for (const r of rows) groups.get(keyOf(r))?.push(map(r));
+  return keys.map((k) => groups.get(k) ?? []);
+}
+
+export function createLoaders(ctx: { db: Database; principal: Principal }): Loaders {
+  const ds = ctx.db.dataSource;
+  const caller = ctx.principal;
+  const authorities = new AuthorityService(ds);
+  const schools = new SchoolService(ds);
+  const providers = new ProviderService(ds);
+  const pupils = new PupilService(ds);
+  const placements = new PlacementService(ds);
+  const plans = new PlacementPlanService(ds);
+  return {
+    authority: new DataLoader(async (ids) =>
+      oneEach(await authorities.byIds(caller, ids), ids, toAuthorityType),
+    ),
+    school: new DataLoader(async (ids) => oneEach(await schools.byIds(caller, ids), ids, toSchoolType)),
+    provider: new DataLoader(async (ids) => oneEach(await providers.byIds(caller, ids), ids, toProviderType)),
+    pupil: new DataLoader(async (ids) => oneEach(await pupils.byIds(caller, ids), ids, toPupilType)),
+    calendarOfAuthority: new DataLoader(async (ids) =>
+      manyEach(await authorities.calendars(caller, ids), ids, (c) => c.authorityId, toCalendarEntryType),
+    ),
+    evidenceOfProvider: new DataLoader(async (ids) =>
+      manyEach(await providers.evidenceOf(caller, ids), ids, (e) => e.providerId, toProviderEvidenceType),
+    ),
+    visitsToProvider: new DataLoader(async (ids) =>
+      manyEach(await providers.visitsTo(caller, ids), ids, (v) => v.providerId, toProviderVisitType),
+    ),
+    placementsOfPupil: new DataLoader(async (ids) =>
+      manyEach(await placements.ofPupils(caller, ids), ids, (p) => p.pupilId, toPlacementType),
+    ),
+    destinationsOfPupil: new DataLoader(async (ids) =>
+      manyEach(await pupils.destinationsOf(caller, ids), ids, (d) => d.pupilId, toDestinationType),
+    ),
+    targetsOfPlacement: new DataLoader(async (ids) =>
+      manyEach(await plans.targetsOf(caller, ids), ids, (t) => t.placementId, toTargetType),
+    ),
+    reviewsOfPlacement: new DataLoader(async (ids) =>
+      manyEach(await plans.reviewsOf(caller, ids), ids, (r) => r.placementId, toReviewType),
+    ),
+  };
+}

@@ -1,0 +1,52 @@
+import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { badInput } from './record-errors';
+
+export interface PageRequest {
+  first: number;
+  after?: string | null;
+}
+
+export interface Page<T> {
+  rows: { cursor: string; row: T }[];
+  hasNextPage: boolean;
+  endCursor: string | null;
+  totalCount: number;
+}
+
+/** Cursors are opaque to clients: base64url of the record's surrogate id, prefixed so junk is caught. */
+export function encodeCursor(id: number): string {
+  return Buffer.from(`c:${id}`).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): number {
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  const m = /^c:(\d{1,10})$/.exec(text);
+  if (!m) throw badInput(`cursor ${cursor} is not one this API gave out`, 'after');
+  return Number(m[1]);
+}
+
+/**
+ * One page of `qb` in id order (keyset pagination: stable while records are added), plus the count of
+ * all matching records. Two statements whatever the page size.
+ */
+export async function pageOf<T extends ObjectLiteral & { id: number }>(
+  qb: SelectQueryBuilder<T>,
+  page: PageRequest,
+): Promise<Page<T>> {
+  const alias = qb.alias;
+  const afterId = page.after ? decodeCursor(page.after) : null;
+  const totalCount = await qb.clone().getCount();
+  const rowsQb = qb
+    .clone()
+    .orderBy(`${alias}.id`, 'ASC')
+    .limit(page.first + 1);
+  if (afterId !== null) rowsQb.andWhere(`${alias}.id > :afterId`, { afterId });
+  const found = await rowsQb.getMany();
+  const rows = found.slice(0, page.first).map((row) => ({ cursor: encodeCursor(row.id), row }));
+  return {
+    rows,
+    hasNextPage: found.length > page.first,
+    endCursor: rows.length ? rows[rows.length - 1].cursor : null,
+    totalCount,
+  };
+}
