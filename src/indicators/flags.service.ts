@@ -4,7 +4,7 @@ import { settingsForScope } from '../settings/settings.service';
 import { authoritiesInScope, requireDate, requireRowAccess } from './access';
 import type { Flag, SubjectType } from './flag-definition';
 import { IndicatorError } from './indicator-error';
-import type { Queryable } from './queryable';
+import { Queryable, queryAnalytics } from './queryable';
 import { FLAG_DEFINITIONS, familyStatement, flagDefinition, groupByFamily } from './registry';
 
 export interface FlagQuery {
@@ -63,7 +63,7 @@ export async function computeFlagsUnchecked(
   const results = await Promise.all(
     [...groupByFamily(wanted)].map(async ([family, definitions]) => {
       const settings = family.subjectType === 'provider' ? providerSettings : DEFAULT_SETTINGS;
-      const rows: FlagRow[] = await db.query(familyStatement(family, definitions), [
+      const rows = await queryAnalytics<FlagRow>(db, familyStatement(family, definitions), [
         asOf,
         JSON.stringify(settings),
         scope,
