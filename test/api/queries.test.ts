@@ -1,4 +1,4 @@
-import { startTestApi, TestApi } from '../support/api-server';
+import { Json, startTestApi, TestApi } from '../support/api-server';
 import { Factories, factories } from '../support/factories';
 
 let api: TestApi;
@@ -88,15 +88,15 @@ describe('list queries', () => {
   it('pages through authorities with first/after and reports totalCount', async () => {
     const q = `query ($after: String) { authorities(first: 2, after: $after) {
       totalCount edges { cursor node { laCode } } nodes { laCode } pageInfo { hasNextPage endCursor } } }`;
-    const first = await api.gql<any>(q);
+    const first = await api.gql(q);
     expect(first.errors).toBeUndefined();
     const p1 = first.data.authorities;
     expect(p1.totalCount).toBe(3);
-    expect(p1.nodes.map((n: any) => n.laCode)).toEqual(['802', '803']);
-    expect(p1.edges.map((e: any) => e.node.laCode)).toEqual(['802', '803']);
+    expect(p1.nodes.map((n: Json) => n.laCode)).toEqual(['802', '803']);
+    expect(p1.edges.map((e: Json) => e.node.laCode)).toEqual(['802', '803']);
     expect(p1.pageInfo).toEqual({ hasNextPage: true, endCursor: p1.edges[1].cursor });
-    const second = (await api.gql<any>(q, { after: p1.pageInfo.endCursor })).data.authorities;
-    expect(second.nodes.map((n: any) => n.laCode)).toEqual(['801']);
+    const second = (await api.gql(q, { after: p1.pageInfo.endCursor })).data.authorities;
+    expect(second.nodes.map((n: Json) => n.laCode)).toEqual(['801']);
     expect(second.pageInfo.hasNextPage).toBe(false);
     expect(second.totalCount).toBe(3);
   });
@@ -111,31 +111,31 @@ describe('list queries', () => {
   });
 
   it('filters schools by authority and type', async () => {
-    const res = await api.gql<any>(`{ a: schools(authority: "802") { nodes { urn } }
+    const res = await api.gql(`{ a: schools(authority: "802") { nodes { urn } }
       b: schools(authority: "802", type: PRU) { nodes { urn authority { laCode } } }
       c: schools(type: ACADEMY) { totalCount } }`);
-    expect(res.data.a.nodes.map((s: any) => s.urn)).toEqual(['100001', '100002']);
+    expect(res.data.a.nodes.map((s: Json) => s.urn)).toEqual(['100001', '100002']);
     expect(res.data.b.nodes).toEqual([{ urn: '100002', authority: { laCode: '802' } }]);
     expect(res.data.c.totalCount).toBe(2);
   });
 
   it('filters providers by framework, registration and activity on a date', async () => {
-    const res = await api.gql<any>(`{
+    const res = await api.gql(`{
       onFw: providers(onFramework: true) { nodes { providerRef } }
       reg: providers(registered: true) { nodes { providerRef dfeUrn } }
       active: providers(activeAt: "2026-03-02") { nodes { providerRef } }
       before: providers(activeAt: "2025-10-01") { nodes { providerRef } } }`);
-    expect(res.data.onFw.nodes.map((p: any) => p.providerRef)).toEqual(['FOREST', 'WORKSHOP']);
+    expect(res.data.onFw.nodes.map((p: Json) => p.providerRef)).toEqual(['FOREST', 'WORKSHOP']);
     expect(res.data.reg.nodes).toEqual([{ providerRef: 'WORKSHOP', dfeUrn: '654321' }]);
-    expect(res.data.active.nodes.map((p: any) => p.providerRef)).toEqual(['FOREST', 'WORKSHOP']);
-    expect(res.data.before.nodes.map((p: any) => p.providerRef)).toEqual(['OFFFRAME']);
+    expect(res.data.active.nodes.map((p: Json) => p.providerRef)).toEqual(['FOREST', 'WORKSHOP']);
+    expect(res.data.before.nodes.map((p: Json) => p.providerRef)).toEqual(['OFFFRAME']);
   });
 
   it('filters pupils by authority, school, provider, activity and attributes', async () => {
     const upnsOf = async (args: string) => {
-      const res = await api.gql<any>(`{ pupils(${args}) { totalCount nodes { upn } } }`);
+      const res = await api.gql(`{ pupils(${args}) { totalCount nodes { upn } } }`);
       expect(res.errors).toBeUndefined();
-      return res.data.pupils.nodes.map((p: any) => p.upn).sort();
+      return res.data.pupils.nodes.map((p: Json) => p.upn).sort();
     };
     expect(await upnsOf('authority: "803"')).toEqual([upns.other]);
     expect(await upnsOf('school: "100001"')).toEqual([upns.y10, upns.y7].sort());
@@ -149,8 +149,8 @@ describe('list queries', () => {
 
   it('evaluates year group and key stage at asOf, in SQL, agreeing with the derived fields', async () => {
     const upnsOf = async (args: string) =>
-      (await api.gql<any>(`{ pupils(${args}) { nodes { upn } } }`)).data.pupils.nodes
-        .map((p: any) => p.upn)
+      (await api.gql(`{ pupils(${args}) { nodes { upn } } }`)).data.pupils.nodes
+        .map((p: Json) => p.upn)
         .sort();
     expect(await upnsOf('yearGroup: 10, asOf: "2026-03-02"')).toEqual([upns.y10, upns.other].sort());
     expect(await upnsOf('keyStage: KS3, asOf: "2026-03-02"')).toEqual([upns.y7]);
@@ -159,7 +159,7 @@ describe('list queries', () => {
     expect(await upnsOf('keyStage: KS1, asOf: "2026-03-02"')).toEqual([]);
     expect(await upnsOf('keyStage: KS2, asOf: "2026-03-02"')).toEqual([upns.y3]);
 
-    const res = await api.gql<any>(
+    const res = await api.gql(
       `query ($upn: UPN!) { pupil(upn: $upn) { ncYear(asOf: "2026-03-02") keyStage(asOf: "2026-03-02")
         compulsorySchoolAge(asOf: "2026-03-02") later: ncYear(asOf: "2027-09-01")
         leaver: compulsorySchoolAge(asOf: "2027-07-01") } }`,
@@ -176,7 +176,7 @@ describe('list queries', () => {
 
   it('filters placements by who, where, what and when', async () => {
     const of = async (args: string) => {
-      const res = await api.gql<any>(`{ placements(${args}) { totalCount nodes { placementRef } } }`);
+      const res = await api.gql(`{ placements(${args}) { totalCount nodes { placementRef } } }`);
       expect(res.errors).toBeUndefined();
       return refs(res.data.placements.nodes);
     };
@@ -199,7 +199,7 @@ describe('list queries', () => {
 
 describe('lookups by natural key', () => {
   it('finds each kind of record, null when there is none', async () => {
-    const res = await api.gql<any>(
+    const res = await api.gql(
       `query ($upn: UPN!) {
         authority(laCode: "802") { name calendar { startDate } }
         school(urn: "100002") { name type }
@@ -238,7 +238,7 @@ describe('lookups by natural key', () => {
   });
 
   it("gives null for an authority-commissioned placement's school", async () => {
-    const res = await api.gql<any>(`{ placement(placementRef: "P-OTHER") { commissionerSchool { urn } } }`);
+    const res = await api.gql(`{ placement(placementRef: "P-OTHER") { commissionerSchool { urn } } }`);
     expect(res.data.placement.commissionerSchool).toBeNull();
   });
 });

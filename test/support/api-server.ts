@@ -4,7 +4,11 @@ import { Database } from '../../src/db/database';
 import { RunningServer, startServer } from '../../src/server/app';
 import { createTestDatabase } from './database';
 
-export interface GraphQLResponse<T = Record<string, unknown>> {
+/** A parsed JSON response body; tests check its shape with their assertions. */
+// biome-ignore lint/suspicious/noExplicitAny: response shapes are checked by each test's assertions
+export type Json = any;
+
+export interface GraphQLResponse<T = Json> {
   status: number;
   data?: T | null;
   errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
@@ -14,10 +18,7 @@ export interface TestApi {
   db: Database;
   server: RunningServer;
   /** POSTs one GraphQL operation over HTTP and returns the status and parsed body. */
-  gql<T = Record<string, unknown>>(
-    query: string,
-    variables?: Record<string, unknown>,
-  ): Promise<GraphQLResponse<T>>;
+  gql<T = Json>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
   close(): Promise<void>;
 }
 

@@ -1,0 +1,68 @@
+import { StatementCounter, startTestApi, TestApi } from '../support/api-server';
+import { Factories, factories } from '../support/factories';
+
+/**
+ * Nested relations go through per-request DataLoaders, so the number of SQL statements of a query does
+ * not grow with the number of parents.
+ */
+const NESTED = `{ placements(first: 500) { totalCount nodes {
+  placementRef active(asOf: "2026-03-02")
+  pupil { upn ncYear(asOf: "2026-03-02") school { urn } authority { laCode } placements { placementRef } destinations { activity } }
+  provider { providerRef evidence { item } visits { visitDate } }
+  commissionerSchool { urn authority { laCode } }
+  reviews { reviewDate }
+  targets { targetRef } } } }`;
+
+/** `count` placements, each with its own pupil, provider and school, two targets and two reviews. */
+async function seed(f: Factories, count: number): Promise<void> {
+  const authority = await f.authority();
+  for (let i = 0; i < count; i++) {
+    const school = await f.school({ laCode: authority.laCode });
+    const provider = await f.provider();
+    await f.evidence({ providerRef: provider.providerRef, item: 'dsl', status: 'held' });
+    await f.visit({ providerRef: provider.providerRef, visitDate: '2026-02-01', visitor: 'la' });
+    const pupil = await f.pupil({ laCode: authority.laCode, schoolUrn: school.urn });
+    await f.destination({ upn: pupil.upn, recordedOn: '2026-01-10', activity: 'education' });
+    const placement = await f.placement({
+      upn: pupil.upn,
+      providerRef: provider.providerRef,
+      commissionerSchoolUrn: school.urn,
+    });
+    for (const reviewDate of ['2026-02-02', '2026-03-02'])
+      await f.review({ placementRef: placement.placementRef, reviewDate });
+    for (let t = 0; t < 2; t++) await f.target({ placementRef: placement.placementRef });
+  }
+}
+
+async function statementsFor(count: number): Promise<{ statements: number; placements: number }> {
+  const counter = new StatementCounter();
+  const api: TestApi = await startTestApi({ logger: counter });
+  try {
+    await seed(factories(api.db), count);
+    counter.reset();
+    const res = await api.gql(NESTED);
+    expect(res.errors).toBeUndefined();
+    const nodes = res.data.placements.nodes;
+    expect(nodes).toHaveLength(count);
+    for (const node of nodes) {
+      expect(node.reviews).toHaveLength(2);
+      expect(node.targets).toHaveLength(2);
+      expect(node.pupil.placements).toEqual([{ placementRef: node.placementRef }]);
+      expect(node.provider.evidence).toEqual([{ item: 'DSL' }]);
+      expect(node.commissionerSchool.urn).toBe(node.pupil.school.urn);
+    }
+    return { statements: counter.count, placements: nodes.length };
+  } finally {
+    await api.close();
+  }
+}
+
+describe('no N+1', () => {
+  it('answers a nested query over 5 and over 100 placements with the same number of statements', async () => {
+    const small = await statementsFor(5);
+    const large = await statementsFor(100);
+    expect(large.statements).toBe(small.statements);
+    // count + page, then one batch per relation: a handful, never one per parent.
+    expect(small.statements).toBeLessThan(20);
+  });
+});
