@@ -23,7 +23,7 @@ export interface FlagDefinition {
   family: FlagFamily;
   /** Settings the rule reads (authority.settings keys). */
   settings: readonly SettingKey[];
-  /** SELECT subject_key, authorities, reason FROM <the family's CTEs> WHERE <the rule>. */
+  /** SELECT subject_id, subject_key, authorities, reason FROM <the family's CTEs> WHERE <the rule>. */
   select: string;
 }
 
@@ -34,6 +34,8 @@ export interface Flag {
   subjectKey: string;
   authorities: string[];
   reason: string;
+  /** Surrogate id of the pupil, placement or provider (for DataLoaders; not part of the public flag). */
+  subjectId: number;
 }
 
 /** The attendance version known on the date `d` (see the attendance table's comment). */

@@ -17,6 +17,7 @@ export interface FlagQuery {
 
 interface FlagRow {
   code: string;
+  subject_id: number;
   subject_key: string;
   authorities: string[];
   reason: string;
@@ -75,6 +76,7 @@ export async function computeFlagsUnchecked(
           subjectKey: r.subject_key,
           authorities: r.authorities,
           reason: r.reason,
+          subjectId: r.subject_id,
         }),
       );
     }),

@@ -34,7 +34,8 @@ export function groupByFamily(definitions: readonly FlagDefinition[]): Map<FlagF
  */
 export function familyStatement(family: FlagFamily, definitions: readonly FlagDefinition[]): string {
   const parts = definitions.map(
-    (d) => `SELECT '${d.code}' AS code, f.subject_key, f.authorities, f.reason FROM (${d.select}\n) AS f`,
+    (d) =>
+      `SELECT '${d.code}' AS code, f.subject_id, f.subject_key, f.authorities, f.reason FROM (${d.select}\n) AS f`,
   );
   return `WITH ${family.ctes}\n${parts.join('\nUNION ALL\n')}`;
 }

@@ -1,12 +1,15 @@
 import { NonEmptyArray } from 'type-graphql';
 import { AuthorityResolver } from './authority.resolver';
 import { DestinationResolver } from './destination.resolver';
+import { FlagsResolver } from './flags.resolver';
+import { IndicatorsResolver } from './indicators.resolver';
 import { PlacementResolver } from './placement.resolver';
 import { PlacementPlanResolver } from './placement-plan.resolver';
 import { ProviderResolver } from './provider.resolver';
 import { ProviderComplianceResolver } from './provider-compliance.resolver';
 import { PupilResolver } from './pupil.resolver';
 import { SchoolResolver } from './school.resolver';
+import { SettingsResolver } from './settings.resolver';
 
 /** Every resolver class of the API; each domain adds its own here. */
 // biome-ignore lint/complexity/noBannedTypes: type-graphql takes resolver classes as Function
@@ -19,4 +22,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   DestinationResolver,
   PlacementResolver,
   PlacementPlanResolver,
+  FlagsResolver,
+  IndicatorsResolver,
+  SettingsResolver,
 ];

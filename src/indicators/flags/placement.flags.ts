@@ -75,7 +75,7 @@ export const PLACEMENT_FLAGS: readonly FlagDefinition[] = [
       'An expected session (weekly pattern; none given = all ten) on one of the last N school days before the date, while the placement was active, has no record recorded by the date.',
     settings: ['attendanceReportingDays'],
     select: `
-SELECT ap.placement_ref AS subject_key, ap.authorities,
+SELECT ap.id AS subject_id, ap.placement_ref AS subject_key, ap.authorities,
        format('%s expected sessions with no attendance recorded on the last %s school days (first %s %s)',
               u.sessions, ${fmt(num('ap.s', 'attendanceReportingDays'))}, u.first_day, u.first_session) AS reason
 FROM active ap
@@ -87,7 +87,7 @@ JOIN unreported u ON u.placement_id = ap.id`,
     description: 'The planned end date has passed and the placement is still active.',
     settings: [],
     select: `
-SELECT ap.placement_ref AS subject_key, ap.authorities,
+SELECT ap.id AS subject_id, ap.placement_ref AS subject_key, ap.authorities,
        format('planned to end on %s, %s days ago, and still active', ap.planned_end_date,
               pa.d - ap.planned_end_date) AS reason
 FROM active ap
@@ -100,7 +100,7 @@ WHERE ap.planned_end_date < pa.d`,
     description: 'The placement has no planned end date: AP is a time-limited intervention.',
     settings: [],
     select: `
-SELECT ap.placement_ref AS subject_key, ap.authorities,
+SELECT ap.id AS subject_id, ap.placement_ref AS subject_key, ap.authorities,
        format('started %s with no planned end date', ap.start_date) AS reason
 FROM active ap
 WHERE ap.planned_end_date IS NULL`,
@@ -112,7 +112,7 @@ WHERE ap.planned_end_date IS NULL`,
       'Off site (not in school), longer than the short-placement limit, and more sessions a week than the long-placement limit.',
     settings: ['shortPlacementWeeks', 'longPlacementMaxSessions'],
     select: `
-SELECT ap.placement_ref AS subject_key, ap.authorities,
+SELECT ap.id AS subject_id, ap.placement_ref AS subject_key, ap.authorities,
        format('%s placement running %s days (limit %s weeks) at %s sessions a week (more than %s)',
               replace(ap.type, '_', '-'), pa.d - ap.start_date, ${fmt(num('ap.s', 'shortPlacementWeeks'))},
               ap.weekly_sessions, ${fmt(num('ap.s', 'longPlacementMaxSessions'))}) AS reason
@@ -128,7 +128,7 @@ WHERE ap.type <> 'in_school'
     description: 'Objectives or success criteria are empty.',
     settings: [],
     select: `
-SELECT ap.placement_ref AS subject_key, ap.authorities,
+SELECT ap.id AS subject_id, ap.placement_ref AS subject_key, ap.authorities,
        concat_ws(' and ',
                  CASE WHEN coalesce(btrim(ap.objectives), '') = '' THEN 'no objectives' END,
                  CASE WHEN coalesce(btrim(ap.success_criteria), '') = '' THEN 'no success criteria' END)
@@ -143,7 +143,7 @@ WHERE coalesce(btrim(ap.objectives), '') = '' OR coalesce(btrim(ap.success_crite
       'The latest review or visit by the date (or, where none, the start) is more than the review interval before the date.',
     settings: ['reviewIntervalWeeks'],
     select: `
-SELECT ap.placement_ref AS subject_key, ap.authorities,
+SELECT ap.id AS subject_id, ap.placement_ref AS subject_key, ap.authorities,
        format('%s %s, %s days ago; reviews are due every %s weeks',
               CASE WHEN lr.reviewed THEN 'last reviewed' ELSE 'never reviewed; started' END,
               lr.since, pa.d - lr.since, ${fmt('lr.interval_weeks')}) AS reason
@@ -159,7 +159,7 @@ WHERE pa.d - lr.since > 7 * lr.interval_weeks`,
       'DfE registration, health and safety or safeguarding check not recorded as done, or the checks date empty or after the start.',
     settings: [],
     select: `
-SELECT ap.placement_ref AS subject_key, ap.authorities,
+SELECT ap.id AS subject_id, ap.placement_ref AS subject_key, ap.authorities,
        concat_ws('; ',
                  CASE WHEN NOT ap.dfe_registration_checked THEN 'DfE registration not checked' END,
                  CASE WHEN NOT ap.health_safety_checked THEN 'health and safety not checked' END,
@@ -178,7 +178,7 @@ WHERE NOT (ap.dfe_registration_checked AND ap.health_safety_checked AND ap.safeg
     description: 'Parental agreement date empty or after the start.',
     settings: [],
     select: `
-SELECT ap.placement_ref AS subject_key, ap.authorities,
+SELECT ap.id AS subject_id, ap.placement_ref AS subject_key, ap.authorities,
        CASE WHEN ap.parental_agreement_date IS NULL THEN 'no parental agreement recorded'
             ELSE format('parents agreed on %s, after the start %s', ap.parental_agreement_date, ap.start_date)
        END AS reason
@@ -191,7 +191,7 @@ WHERE ap.parental_agreement_date IS NULL OR ap.parental_agreement_date > ap.star
     description: 'A full-time placement that does not offer English, maths and science.',
     settings: [],
     select: `
-SELECT ap.placement_ref AS subject_key, ap.authorities,
+SELECT ap.id AS subject_id, ap.placement_ref AS subject_key, ap.authorities,
        'full-time placement without English, maths and science' AS reason
 FROM active ap
 WHERE ap.type = 'full_time' AND NOT ap.core_subjects`,

@@ -147,7 +147,7 @@ export const PROVIDER_FLAGS: readonly FlagDefinition[] = [
       'Not registered, and the compulsory-age pupils placed here for more than the full-time hours (counted across every authority) reach the pupil limit, or include one looked after or one meeting the SEN criterion.',
     settings: ['registrationHours', 'registrationPupils', 'registrationSenCriterion'],
     select: `
-SELECT pr.provider_ref AS subject_key, pr.authorities,
+SELECT pr.id AS subject_id, pr.provider_ref AS subject_key, pr.authorities,
        format('not registered; %s compulsory-age pupils here for more than %s h a week (limit %s pupils), %s looked after, %s',
               f.pupils, ${fmt(num('pa.s', 'registrationHours'))}, ${fmt(num('pa.s', 'registrationPupils'))},
               f.looked_after,
@@ -166,7 +166,7 @@ WHERE NOT pr.registered
     description: 'The provider is not on the authorities’ AP framework.',
     settings: [],
     select: `
-SELECT pr.provider_ref AS subject_key, pr.authorities, 'not on the framework' AS reason
+SELECT pr.id AS subject_id, pr.provider_ref AS subject_key, pr.authorities, 'not on the framework' AS reason
 FROM providers pr
 WHERE NOT pr.on_framework`,
   }),
@@ -177,7 +177,7 @@ WHERE NOT pr.on_framework`,
       'Public or employer’s liability (and professional indemnity where professional services are given) not held, expired, without expiry, or below the minimum limit.',
     settings: ['publicLiabilityMinGbp', 'employersLiabilityMinGbp', 'professionalIndemnityMinGbp'],
     select: `
-SELECT pr.provider_ref AS subject_key, pr.authorities, g.gaps AS reason
+SELECT pr.id AS subject_id, pr.provider_ref AS subject_key, pr.authorities, g.gaps AS reason
 FROM providers pr
 JOIN insurance_gaps g ON g.provider_id = pr.id`,
   }),
@@ -188,7 +188,7 @@ JOIN insurance_gaps g ON g.provider_id = pr.id`,
       'No designated safeguarding lead or deputy held, or either one’s training date empty or older than the limit.',
     settings: ['safeguardingTrainingMaxDays'],
     select: `
-SELECT pr.provider_ref AS subject_key, pr.authorities, g.gaps AS reason
+SELECT pr.id AS subject_id, pr.provider_ref AS subject_key, pr.authorities, g.gaps AS reason
 FROM providers pr
 JOIN safeguarding_gaps g ON g.provider_id = pr.id`,
   }),
@@ -198,7 +198,7 @@ JOIN safeguarding_gaps g ON g.provider_id = pr.id`,
     description: 'Any of the 13 appendix-1 policy items is missing or absent (not applicable is fine).',
     settings: [],
     select: `
-SELECT pr.provider_ref AS subject_key, pr.authorities,
+SELECT pr.id AS subject_id, pr.provider_ref AS subject_key, pr.authorities,
        format('%s of 13 policy items missing: %s', m.missing, m.items) AS reason
 FROM providers pr
 JOIN missing_policies m ON m.provider_id = pr.id`,
@@ -209,7 +209,7 @@ JOIN missing_policies m ON m.provider_id = pr.id`,
     description: 'No visit by the authority dated within the limit up to the date.',
     settings: ['monitoringVisitMaxDays'],
     select: `
-SELECT pr.provider_ref AS subject_key, pr.authorities,
+SELECT pr.id AS subject_id, pr.provider_ref AS subject_key, pr.authorities,
        CASE WHEN v.last_la_visit IS NULL THEN 'never visited by the authority'
             ELSE format('last visited by the authority on %s, %s days ago (limit %s days)', v.last_la_visit,
                         pa.d - v.last_la_visit, ${fmt(num('pa.s', 'monitoringVisitMaxDays'))}) END AS reason
@@ -224,7 +224,7 @@ WHERE v.last_la_visit IS NULL OR pa.d - v.last_la_visit > ${num('pa.s', 'monitor
     description: 'No visit with a health and safety check by a competent person dated within the limit.',
     settings: ['healthSafetyCheckMaxDays'],
     select: `
-SELECT pr.provider_ref AS subject_key, pr.authorities,
+SELECT pr.id AS subject_id, pr.provider_ref AS subject_key, pr.authorities,
        CASE WHEN v.last_check IS NULL THEN 'no health and safety check by a competent person recorded'
             ELSE format('last health and safety check by a competent person on %s, %s days ago (limit %s days)',
                         v.last_check, pa.d - v.last_check, ${fmt(num('pa.s', 'healthSafetyCheckMaxDays'))}) END
@@ -241,7 +241,7 @@ WHERE v.last_check IS NULL OR pa.d - v.last_check > ${num('pa.s', 'healthSafetyC
       'Of the attendance records for sessions in the window up to the date, fewer than the share were first recorded on the day of the session (only with enough records).',
     settings: ['lateReportingWindowDays', 'lateReportingOnTimeShare', 'lateReportingMinRecords'],
     select: `
-SELECT pr.provider_ref AS subject_key, pr.authorities,
+SELECT pr.id AS subject_id, pr.provider_ref AS subject_key, pr.authorities,
        format('%s of %s attendance records of the last %s days (%s) recorded on the day of the session; expected %s',
               r.on_the_day, r.records, ${fmt(num('pa.s', 'lateReportingWindowDays'))},
               ${pct('r.on_the_day::numeric / r.records')}, ${pct(num('pa.s', 'lateReportingOnTimeShare'))}) AS reason

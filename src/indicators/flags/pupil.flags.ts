@@ -79,7 +79,7 @@ latest_sessions AS (
   FROM pupil_sessions s
 ),
 unexplained AS (
-  SELECT p.upn, p.authorities, min(l.session_date) AS since, count(*) AS sessions
+  SELECT p.id, p.upn, p.authorities, min(l.session_date) AS since, count(*) AS sessions
   FROM pupils p
   JOIN latest_sessions l ON l.pupil_id = p.id AND l.rn <= ${num('p.s', 'unexplainedAbsenceSessions')}
   GROUP BY p.id, p.upn, p.authorities, p.s
@@ -118,7 +118,7 @@ neet_factors AS (
   WHERE f.points IS NOT NULL
 ),
 neet_risk AS (
-  SELECT n.upn, n.authorities, n.s, sum(f.points) AS score,
+  SELECT n.id, n.upn, n.authorities, n.s, sum(f.points) AS score,
          string_agg(f.label || ' ' || f.points, ', ' ORDER BY f.points DESC, f.label) AS factors
   FROM neet_scope n
   JOIN neet_factors f ON f.id = n.id
@@ -157,7 +157,7 @@ export const PUPIL_FLAGS: readonly FlagDefinition[] = [
       'Compulsory school age, on no school roll and not electively home educated: a child missing education.',
     settings: [],
     select: `
-SELECT p.upn AS subject_key, p.authorities,
+SELECT p.id AS subject_id, p.upn AS subject_key, p.authorities,
        format('Year %s, of compulsory school age, on no school roll and not home educated', p.nc_year) AS reason
 FROM pupils p
 WHERE p.compulsory AND p.school_id IS NULL AND NOT p.home_educated`,
@@ -169,7 +169,7 @@ WHERE p.compulsory AND p.school_id IS NULL AND NOT p.home_educated`,
       'Compulsory school age with an active placement, and weekly hours (placements plus the largest school hours among them) below full time for the key stage.',
     settings: ['fullTimeHoursKS1', 'fullTimeHoursKS2', 'fullTimeHoursKS3', 'fullTimeHoursKS4'],
     select: `
-SELECT r.upn AS subject_key, r.authorities,
+SELECT r.id AS subject_id, r.upn AS subject_key, r.authorities,
        format('%s h a week in total; full time at %s is %s h',
               ${fmt('r.weekly_hours')}, r.key_stage, ${fmt('r.full_time')}) AS reason
 FROM reduced r`,
@@ -187,7 +187,7 @@ FROM reduced r`,
       'partTimeLimitWeeks',
     ],
     select: `
-SELECT r.upn AS subject_key, r.authorities,
+SELECT r.id AS subject_id, r.upn AS subject_key, r.authorities,
        format('%s h a week (full time at %s is %s h) since %s, %s days; the limit is %s weeks',
               ${fmt('r.weekly_hours')}, r.key_stage, ${fmt('r.full_time')}, r.earliest_start,
               pa.d - r.earliest_start, ${fmt(num('r.s', 'partTimeLimitWeeks'))}) AS reason
@@ -202,7 +202,7 @@ WHERE pa.d - r.earliest_start > 7 * ${num('r.s', 'partTimeLimitWeeks')}`,
       'At least the minimum possible sessions this academic year, and an absence rate at or above the persistent rate.',
     settings: ['absenceMinSessions', 'persistentAbsenceRate'],
     select: `
-SELECT a.upn AS subject_key, a.authorities,
+SELECT a.id AS subject_id, a.upn AS subject_key, a.authorities,
        format('absent %s of %s possible sessions this academic year (%s); persistent from %s',
               a.absent, a.possible, ${pct('a.absence_rate')}, ${pct(num('a.s', 'persistentAbsenceRate'))}) AS reason
 FROM absence a
@@ -215,7 +215,7 @@ WHERE a.absence_rate >= ${num('a.s', 'persistentAbsenceRate')}`,
       'At least the minimum possible sessions this academic year, and an absence rate at or above the severe rate.',
     settings: ['absenceMinSessions', 'severeAbsenceRate'],
     select: `
-SELECT a.upn AS subject_key, a.authorities,
+SELECT a.id AS subject_id, a.upn AS subject_key, a.authorities,
        format('absent %s of %s possible sessions this academic year (%s); severe from %s',
               a.absent, a.possible, ${pct('a.absence_rate')}, ${pct(num('a.s', 'severeAbsenceRate'))}) AS reason
 FROM absence a
@@ -227,7 +227,7 @@ WHERE a.absence_rate >= ${num('a.s', 'severeAbsenceRate')}`,
     description: 'The latest N possible sessions on or before the date are all coded N or O.',
     settings: ['unexplainedAbsenceSessions'],
     select: `
-SELECT u.upn AS subject_key, u.authorities,
+SELECT u.id AS subject_id, u.upn AS subject_key, u.authorities,
        format('the latest %s possible sessions (since %s) are all coded N or O', u.sessions, u.since) AS reason
 FROM unexplained u`,
   }),
@@ -243,7 +243,7 @@ FROM unexplained u`,
       'absenceMinSessions',
     ],
     select: `
-SELECT n.upn AS subject_key, n.authorities,
+SELECT n.id AS subject_id, n.upn AS subject_key, n.authorities,
        format('risk score %s (threshold %s): %s', n.score, ${fmt(num('n.s', 'neetRiskThreshold'))}, n.factors) AS reason
 FROM neet_risk n
 WHERE n.score >= ${num('n.s', 'neetRiskThreshold')}`,
@@ -255,7 +255,7 @@ WHERE n.score >= ${num('n.s', 'neetRiskThreshold')}`,
       'Year 12, on or after 1 November, had a placement in Year 11, and the latest destination recorded is missing or not known.',
     settings: [],
     select: `
-SELECT l.upn AS subject_key, l.authorities,
+SELECT l.id AS subject_id, l.upn AS subject_key, l.authorities,
        CASE WHEN l.activity IS NULL
             THEN format('Year 12, had a placement in Year 11 (%s/%s), and no destination is recorded',
                         l.year11_start, l.year11_start + 1)
@@ -273,7 +273,7 @@ WHERE l.nc_year = 12 AND pa.d >= make_date(pa.ay, 11, 1)
       'Year 12 or 13, had a placement in Year 11, and the latest destination recorded is NEET (not in education, employment or training).',
     settings: [],
     select: `
-SELECT l.upn AS subject_key, l.authorities,
+SELECT l.id AS subject_id, l.upn AS subject_key, l.authorities,
        format('Year %s, had a placement in Year 11 (%s/%s), and the latest destination (%s) is NEET',
               l.nc_year, l.year11_start, l.year11_start + 1, l.destination_on) AS reason
 FROM leavers l

@@ -1,0 +1,271 @@
+import type { Principal } from '../auth/principal';
+import { addDays, daysBetween } from '../domain/dates';
+import { settingsForScope } from '../settings/settings.service';
+import { authoritiesInScope, requireDate } from './access';
+import {
+  ATTENDANCE_SQL,
+  DESTINATIONS_SQL,
+  PLACEMENT_LENGTH_SQL,
+  POPULATION_SQL,
+  POSITIVE_ACTIVITIES,
+  PROVIDERS_SQL,
+} from './aggregates/aggregates.sql';
+import { Disclosure, disclosureFor, Measure } from './disclosure';
+import { computeFlagsUnchecked } from './flags.service';
+import { IndicatorError } from './indicator-error';
+import { Queryable, queryAnalytics } from './queryable';
+import { FLAG_DEFINITIONS } from './registry';
+
+export interface Breakdown {
+  dimension: string;
+  value: string;
+  pupils: Measure;
+  placements: Measure;
+}
+
+export interface DestinationShare {
+  activity: string;
+  pupils: Measure;
+  share: Measure;
+}
+
+export interface ProviderIndicators {
+  providerRef: string;
+  name: string;
+  pupils: Measure;
+  placements: Measure;
+  attendanceRate: Measure;
+  targetsMetShare: Measure;
+  reintegrationOrProgressionShare: Measure;
+  destinationRate: Measure;
+  complianceFlags: Measure;
+  costPerPupilWeekGbp: Measure;
+}
+
+export interface IndicatorReport {
+  asOf: string;
+  /** The LA codes covered; null = every authority. */
+  authorities: string[] | null;
+  headline: Record<string, Measure>;
+  flagCounts: { code: string; count: Measure }[];
+  breakdowns: Breakdown[];
+  destinations: DestinationShare[];
+  providers: ProviderIndicators[];
+}
+
+export interface IndicatorQuery {
+  asOf: string;
+  authority?: string | null;
+}
+
+const ACTIVITIES = [
+  'education',
+  'apprenticeship',
+  'employment_with_training',
+  'employment_without_training',
+  'training',
+  'neet',
+  'not_known',
+];
+
+interface Scope {
+  asOf: string;
+  laCodes: string[] | null;
+  settings: string;
+}
+
+async function headlineAndBreakdowns(db: Queryable, scope: Scope, dc: Disclosure) {
+  const params = [scope.asOf, scope.laCodes, scope.settings];
+  const population = await queryAnalytics<{
+    dimension: string;
+    value: string;
+    pupils: number;
+    placements: number;
+  }>(db, POPULATION_SQL, params);
+  const [attendance] = await queryAnalytics<{
+    pupils: number;
+    attendance_rate: number | null;
+    persistent: number;
+    severe: number;
+  }>(db, ATTENDANCE_SQL, params);
+  const [length] = await queryAnalytics<{
+    placements: number;
+    mean_days: number | null;
+    median_days: number | null;
+  }>(db, PLACEMENT_LENGTH_SQL, params);
+  const destinations = await queryAnalytics<{ activity: string; pupils: number }>(
+    db,
+    DESTINATIONS_SQL,
+    params,
+  );
+
+  const total = population.find((p) => p.dimension === 'all');
+  const attending = attendance?.pupils ?? 0;
+  const leavers = destinations.reduce((n, d) => n + d.pupils, 0);
+  const leaversIn = (activities: string[]) =>
+    destinations.filter((d) => activities.includes(d.activity)).reduce((n, d) => n + d.pupils, 0);
+  const share = (n: number, of: number) => dc.rate(of > 0 ? n / of : null, of);
+
+  const headline: Record<string, Measure> = {
+    pupilsInAp: dc.count(total?.pupils ?? 0),
+    activePlacements: dc.count(total?.placements ?? 0),
+    attendanceRate: dc.rate(attendance?.attendance_rate ?? null, attending),
+    persistentAbsenceRate: share(attendance?.persistent ?? 0, attending),
+    severeAbsenceRate: share(attendance?.severe ?? 0, attending),
+    placementLengthMeanDays: dc.rate(length.mean_days, length.placements),
+    placementLengthMedianDays: dc.rate(length.median_days, length.placements),
+    year11Leavers: dc.count(leavers),
+    positiveDestinationRate: share(leaversIn(POSITIVE_ACTIVITIES), leavers),
+    neetOrNotKnownRate: share(leaversIn(['neet', 'not_known']), leavers),
+  };
+  const breakdowns = population
+    .filter((p) => p.dimension !== 'all')
+    .map((p) => ({
+      dimension: p.dimension,
+      value: p.value,
+      pupils: dc.count(p.pupils),
+      placements: dc.count(p.placements),
+    }));
+  const destinationShares = ACTIVITIES.map((activity) => {
+    const n = leaversIn([activity]);
+    return { activity, pupils: dc.count(n), share: share(n, leavers) };
+  });
+  return { headline, breakdowns, destinations: destinationShares };
+}
+
+async function flagCounts(db: Queryable, principal: Principal, scope: Scope, dc: Disclosure) {
+  const flags = await computeFlagsUnchecked(db, principal, {
+    asOf: scope.asOf,
+    authority: scope.laCodes?.length === 1 ? scope.laCodes[0] : null,
+  });
+  const counts = new Map<string, number>();
+  const providerFlags = new Map<string, number>();
+  for (const f of flags) {
+    counts.set(f.code, (counts.get(f.code) ?? 0) + 1);
+    if (f.subjectType === 'provider')
+      providerFlags.set(f.subjectKey, (providerFlags.get(f.subjectKey) ?? 0) + 1);
+  }
+  return {
+    flagCounts: FLAG_DEFINITIONS.map((d) => ({ code: d.code, count: dc.count(counts.get(d.code) ?? 0) })),
+    providerFlags,
+  };
+}
+
+async function providerRows(
+  db: Queryable,
+  scope: Scope,
+  dc: Disclosure,
+  complianceFlags: Map<string, number>,
+) {
+  const rows = await queryAnalytics<{
+    provider_ref: string;
+    name: string;
+    pupils: number;
+    placements: number;
+    weekly_cost_pence: number | null;
+    costed_pupils: number;
+    attendance_pupils: number | null;
+    possible: number | null;
+    attended: number | null;
+    targets: number;
+    targets_met: number;
+    ended: number;
+    moved_on: number;
+    leavers: number;
+    positive: number;
+  }>(db, PROVIDERS_SQL, [scope.asOf, scope.laCodes, scope.settings]);
+  const share = (n: number, of: number) => dc.rate(of > 0 ? n / of : null, of);
+  return rows.map(
+    (r): ProviderIndicators => ({
+      providerRef: r.provider_ref,
+      name: r.name,
+      pupils: dc.count(r.pupils),
+      placements: dc.count(r.placements),
+      attendanceRate: dc.rate(r.possible ? (r.attended ?? 0) / r.possible : null, r.attendance_pupils ?? 0),
+      targetsMetShare: share(r.targets_met, r.targets),
+      reintegrationOrProgressionShare: share(r.moved_on, r.ended),
+      destinationRate: share(r.positive, r.leavers),
+      complianceFlags: dc.count(complianceFlags.get(r.provider_ref) ?? 0),
+      costPerPupilWeekGbp: dc.rate(
+        r.costed_pupils > 0 && r.weekly_cost_pence !== null
+          ? r.weekly_cost_pence / 100 / r.costed_pupils
+          : null,
+        r.costed_pupils,
+      ),
+    }),
+  );
+}
+
+async function resolveScope(db: Queryable, principal: Principal, asOf: string, authority?: string | null) {
+  const laCodes = await authoritiesInScope(db, principal, authority);
+  return { asOf, laCodes, settings: JSON.stringify(await settingsForScope(db, laCodes)) };
+}
+
+/**
+ * The aggregate indicators at a date for one authority or every authority the caller may see, with
+ * disclosure control applied for callers who may see aggregates only.
+ */
+export async function computeIndicators(
+  db: Queryable,
+  principal: Principal,
+  query: IndicatorQuery,
+): Promise<IndicatorReport> {
+  const scope = await resolveScope(db, principal, requireDate(query.asOf, 'asOf'), query.authority);
+  const dc = disclosureFor(principal);
+  const parts = await headlineAndBreakdowns(db, scope, dc);
+  const { flagCounts: counts, providerFlags } = await flagCounts(db, principal, scope, dc);
+  const providers = await providerRows(db, scope, dc, providerFlags);
+  return { asOf: scope.asOf, authorities: scope.laCodes, ...parts, flagCounts: counts, providers };
+}
+
+export interface SeriesPoint {
+  date: string;
+  headline: Record<string, Measure>;
+  flagCounts: { code: string; count: Measure }[];
+}
+
+export interface SeriesQuery {
+  from: string;
+  to: string;
+  authority?: string | null;
+}
+
+/** At most a little over one academic year of weekly points. */
+export const MAX_SERIES_POINTS = 60;
+
+/** The dates of a weekly series: `from`, then every 7 days while on or before `to`. */
+export function seriesDates(from: string, to: string): string[] {
+  const days = daysBetween(from, to);
+  if (days < 0) throw new IndicatorError('INVALID_RANGE', 'from must be on or before to', 'to');
+  const points = Math.floor(days / 7) + 1;
+  if (points > MAX_SERIES_POINTS) {
+    throw new IndicatorError(
+      'INVALID_RANGE',
+      `a series has at most ${MAX_SERIES_POINTS} weekly points`,
+      'to',
+    );
+  }
+  return Array.from({ length: points }, (_, i) => addDays(from, 7 * i));
+}
+
+/**
+ * The headline indicators and flag counts week by week. Each point is computed as of its own date by
+ * the same statements as computeIndicators, so a point equals the snapshot asked on that date.
+ */
+export async function computeSeries(
+  db: Queryable,
+  principal: Principal,
+  query: SeriesQuery,
+): Promise<SeriesPoint[]> {
+  const dates = seriesDates(requireDate(query.from, 'from'), requireDate(query.to, 'to'));
+  const dc = disclosureFor(principal);
+  const first = await resolveScope(db, principal, dates[0], query.authority);
+  const points: SeriesPoint[] = [];
+  for (const date of dates) {
+    const scope = { ...first, asOf: date };
+    const { headline } = await headlineAndBreakdowns(db, scope, dc);
+    const { flagCounts: counts } = await flagCounts(db, principal, scope, dc);
+    points.push({ date, headline, flagCounts: counts });
+  }
+  return points;
+}

@@ -1,0 +1,84 @@
+import DataLoader from 'dataloader';
+import { Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { computeFlags } from '../indicators/flags.service';
+import { IndicatorError } from '../indicators/indicator-error';
+import { PlacementService } from '../records/placement.service';
+import { FlagConnection, FlagSubjectType, FlagsArgs, FlagType, toFlagType } from '../schema/indicator.types';
+import { PlacementType, toPlacementType } from '../schema/placement.types';
+import { ProviderType } from '../schema/provider.types';
+import { PupilType } from '../schema/pupil.types';
+import { Context } from '../server/context';
+
+/**
+ * A placement-by-id loader for the request, until src/loaders has one: created once per request
+ * context, so flags of one page share one query.
+ */
+const placementLoaders = new WeakMap<Context, DataLoader<number, PlacementType | null>>();
+function placementLoader(ctx: Context): DataLoader<number, PlacementType | null> {
+  const shared = (ctx.loaders as unknown as { placement?: DataLoader<number, PlacementType | null> })
+    .placement;
+  if (shared) return shared;
+  let loader = placementLoaders.get(ctx);
+  if (!loader) {
+    const service = new PlacementService(ctx.db.dataSource);
+    loader = new DataLoader(async (ids) => {
+      const byId = new Map((await service.byIds(ctx.principal, ids)).map((p) => [p.id, toPlacementType(p)]));
+      return ids.map((id) => byId.get(id) ?? null);
+    });
+    placementLoaders.set(ctx, loader);
+  }
+  return loader;
+}
+
+function encodeCursor(index: number): string {
+  return Buffer.from(`flag:${index}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): number {
+  const m = /^flag:(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString());
+  if (!m) throw new IndicatorError('INVALID_RANGE', 'after is not a cursor of this list', 'after');
+  return Number(m[1]);
+}
+
+@Resolver(() => FlagType)
+export class FlagsResolver {
+  @Query(() => FlagConnection, {
+    description:
+      'Every flag raised as of a date, from what the hub knew on it; in code, subject type, key order.',
+  })
+  async flags(@Args() args: FlagsArgs, @Ctx() ctx: Context): Promise<FlagConnection> {
+    const all = await computeFlags(ctx.db.dataSource, ctx.principal, {
+      asOf: args.asOf,
+      authority: args.authority,
+      codes: args.codes,
+      subjectType: args.subjectType,
+    });
+    const start = args.after ? decodeCursor(args.after) + 1 : 0;
+    const page = all.slice(start, start + args.first);
+    const edges = page.map((f, i) => ({ cursor: encodeCursor(start + i), node: toFlagType(f) }));
+    return {
+      edges,
+      nodes: edges.map((e) => e.node),
+      pageInfo: {
+        hasNextPage: start + page.length < all.length,
+        endCursor: edges.length ? edges[edges.length - 1].cursor : null,
+      },
+      totalCount: all.length,
+    };
+  }
+
+  @FieldResolver(() => PupilType, { nullable: true, description: 'The pupil, for pupil flags.' })
+  async pupil(@Root() flag: FlagType, @Ctx() ctx: Context): Promise<PupilType | null> {
+    return flag.subjectType === FlagSubjectType.pupil ? ctx.loaders.pupil.load(flag.subjectId) : null;
+  }
+
+  @FieldResolver(() => PlacementType, { nullable: true, description: 'The placement, for placement flags.' })
+  async placement(@Root() flag: FlagType, @Ctx() ctx: Context): Promise<PlacementType | null> {
+    return flag.subjectType === FlagSubjectType.placement ? placementLoader(ctx).load(flag.subjectId) : null;
+  }
+
+  @FieldResolver(() => ProviderType, { nullable: true, description: 'The provider, for provider flags.' })
+  async provider(@Root() flag: FlagType, @Ctx() ctx: Context): Promise<ProviderType | null> {
+    return flag.subjectType === FlagSubjectType.provider ? ctx.loaders.provider.load(flag.subjectId) : null;
+  }
+}
