@@ -11,7 +11,7 @@ import './enums';
 export async function buildHubSchema(): Promise<GraphQLSchema> {
   return buildSchema({
     resolvers: RESOLVERS,
-    validate: { forbidUnknownValues: false },
+    validate: true,
     emitSchemaFile: false,
   });
 }
