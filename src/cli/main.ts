@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
+import { registerDemo } from './demo.command';
 import { registerFlags } from './flags.command';
 import { registerMigrate } from './migrate.command';
 import { registerSchema } from './schema.command';
@@ -11,6 +12,7 @@ const COMMANDS: ((program: Command) => void)[] = [
   registerFlags,
   registerSettings,
   registerSchema,
+  registerDemo,
 ];
 
 export function buildProgram(): Command {

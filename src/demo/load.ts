@@ -10,8 +10,8 @@ import { DemoOptions, generateDemo } from './generate';
 
 export interface DemoLoadSummary {
   options: ReturnType<typeof generateDemo>['options'];
-  /** Rows read per file, in load order (attendance twice: first marks, then corrections). */
-  files: { kind: string; rows: number; inserted: number; updated: number }[];
+  /** Rows read per file, in load order: the first delivery, then the attendance corrections. */
+  files: { kind: string; corrections: boolean; rows: number; inserted: number; updated: number }[];
   generateMs: number;
   importMs: number;
 }
@@ -33,13 +33,18 @@ export async function loadDemo(
     writeDemoCsv(folder, data);
     const generateMs = performance.now() - t;
     t = performance.now();
-    const results = [
-      ...checked(await importFolder(db, principal, folder)),
-      ...checked(await importFolder(db, principal, path.join(folder, CORRECTIONS_FOLDER))),
-    ];
+    const first = checked(await importFolder(db, principal, folder));
+    const corrections = checked(await importFolder(db, principal, path.join(folder, CORRECTIONS_FOLDER)));
+    const file = (r: ImportResult, corrections: boolean) => ({
+      kind: r.kind,
+      corrections,
+      rows: r.rows,
+      inserted: r.inserted,
+      updated: r.updated,
+    });
     return {
       options: data.options,
-      files: results.map((r) => ({ kind: r.kind, rows: r.rows, inserted: r.inserted, updated: r.updated })),
+      files: [...first.map((r) => file(r, false)), ...corrections.map((r) => file(r, true))],
       generateMs,
       importMs: performance.now() - t,
     };
