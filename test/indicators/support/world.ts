@@ -62,7 +62,7 @@ export class World {
   }
 
   /** A compliant, registered, on-framework provider, visited by the authority 30 days before asOf. */
-  provider(ref: string, overrides: Row = {}, evidence: Row = {}): string {
+  provider(ref: string, overrides: Row = {}, evidence: Record<string, Row> = {}): string {
     this.add('providers', {
       provider_ref: ref,
       name: ref,
@@ -81,7 +81,7 @@ export class World {
         evidence_date: item.endsWith('dsl') ? training : addDays(this.asOf, -200),
         expires_on: insurance ? expiry : '',
         value_gbp: item === 'public_liability_insurance' ? 5_000_000 : insurance ? 10_000_000 : '',
-        ...(evidence[item] as Row | undefined),
+        ...evidence[item],
       });
     }
     this.add('provider_visits', {
