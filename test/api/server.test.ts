@@ -1,4 +1,6 @@
 import request from 'supertest';
+import { localAdministrator } from '../../src/auth/principal';
+import { createApp } from '../../src/server/app';
 import { startTestApi, TestApi } from '../support/api-server';
 
 let api: TestApi;
@@ -36,5 +38,24 @@ describe('the HTTP server', () => {
   it('reports the URL it listens on, with the port it was given', async () => {
     expect(api.server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/graphql$/);
     expect(api.server.url).not.toContain(':0/');
+  });
+
+  it('asks principalFor who each request is from', async () => {
+    const principalFor = jest.fn(() => localAdministrator('tester'));
+    const { app, stop } = await createApp({ db: api.db, principalFor });
+    try {
+      const res = await request(app)
+        .post('/graphql')
+        .set('content-type', 'application/json')
+        .set('x-caller', 'someone')
+        .send({ query: '{ authorities { totalCount } }' });
+      expect(res.status).toBe(200);
+      expect(principalFor).toHaveBeenCalledTimes(1);
+      expect(principalFor.mock.calls[0]).toEqual([
+        expect.objectContaining({ headers: expect.objectContaining({ 'x-caller': 'someone' }) }),
+      ]);
+    } finally {
+      await stop();
+    }
   });
 });
