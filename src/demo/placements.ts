@@ -52,9 +52,10 @@ export interface PlacementContext {
 }
 
 /**
- * `count` placements for one pupil, one after another (and, now and then, in-school support alongside
- * an off-site placement). Last year's Year 11 leavers had theirs in Year 11, ending by the last Friday
- * of June.
+ * `count` placements for one pupil, laid back from the latest: for about half the pupils still at
+ * school it is active today, for the rest it ended some time ago; earlier ones come before it, with a
+ * gap, and where there is no room left, in-school support alongside. Last year's Year 11 leavers had
+ * theirs in Year 11, ending by the last Friday of June.
  */
 export function makePlacements(
   ctx: PlacementContext,
@@ -74,40 +75,41 @@ export function makePlacements(
     : inYear1 > beforeHistory
       ? inYear1
       : beforeHistory;
+  const span = Math.max(1, daysBetween(earliest, windowEnd));
+  const current = !leaver && rng.chance(0.6);
+  let endBy = leaver
+    ? addDays(windowEnd, -rng.int(0, Math.min(30, span)))
+    : addDays(today, -rng.int(1, Math.max(1, Math.floor(span * 0.7))));
   const plans: PlacementPlan[] = [];
-  let cursor = addDays(earliest, rng.int(0, Math.max(0, Math.floor(daysBetween(earliest, windowEnd) * 0.6))));
   for (let i = 0; i < count; i++) {
-    let start = cursor;
-    let type = i === 0 ? forced.type : undefined;
-    if (daysBetween(start, windowEnd) < 10) {
-      // No room for another in sequence: in-school support alongside the earlier one.
-      start = addDays(plans[0]?.row.start_date ?? earliest, rng.int(0, 20));
-      type = 'in_school';
-    }
-    const plan = makePlacement(
-      ctx,
-      pupil,
-      nextRef(),
-      start,
-      windowEnd,
-      leaver,
-      type,
-      i === 0 ? forced.reason : undefined,
-    );
+    const alongside = i > 0 && daysBetween(earliest, endBy) < 21;
+    const latestStart = plans[0]?.row.start_date;
+    const place = (length: number): { start: IsoDate; end: IsoDate | null } => {
+      if (i === 0 && current) return { start: addDays(today, -rng.int(1, Math.max(1, length))), end: null };
+      if (alongside && latestStart) {
+        const start = minDate(addDays(latestStart, rng.int(0, 20)), addDays(windowEnd, -1));
+        const naturalEnd = addDays(start, length);
+        if (naturalEnd < windowEnd) return { start, end: naturalEnd };
+        return { start, end: leaver ? windowEnd : null };
+      }
+      const start = addDays(endBy, -length);
+      return { start: maxDate(start, earliest), end: endBy };
+    };
+    const type = alongside ? 'in_school' : i === 0 ? forced.type : undefined;
+    const plan = makePlacement(ctx, pupil, place, type, i === 0 ? forced.reason : undefined);
     plans.push(plan);
-    const end = plan.row.end_date || plan.row.planned_end_date || addDays(start, 60);
-    cursor = addDays(end, rng.int(3, 40));
+    if (!alongside) endBy = addDays(plan.row.start_date, -rng.int(3, 40));
   }
+  // References in the order the placements began, as a register would number them.
+  plans.sort((a, b) => a.row.start_date.localeCompare(b.row.start_date));
+  for (const plan of plans) plan.row.placement_ref = nextRef();
   return plans;
 }
 
 function makePlacement(
   ctx: PlacementContext,
   pupil: DemoPupil,
-  ref: string,
-  start: IsoDate,
-  windowEnd: IsoDate,
-  leaver: boolean,
+  place: (lengthDays: number) => { start: IsoDate; end: IsoDate | null },
   forcedType: Lot | undefined,
   forcedReason: (typeof REASONS)[number] | undefined,
 ): PlacementPlan {
@@ -160,7 +162,6 @@ function makePlacement(
         ? rng.pick([6, 8, 12, 16])
         : rng.pick([6, 8, 10]));
   const plannedWeeks = ctx.meanWeeks ? Math.max(2, Math.round(baseWeeks * (0.5 + rng.next()))) : baseWeeks;
-  const plannedEnd = addDays(start, plannedWeeks * 7 - 3);
   const endReason: EndReason = rng.weighted([
     ['reintegrated', 30],
     ['progressed', 15],
@@ -173,17 +174,9 @@ function makePlacement(
     endReason === 'broke_down' || endReason === 'moved'
       ? Math.max(3, Math.round(plannedWeeks * 7 * (0.15 + 0.5 * rng.next())))
       : plannedWeeks * 7 - 3 + (overrun ? rng.int(20, 100) : rng.int(-10, 10));
-  let end: IsoDate | null = addDays(start, Math.max(1, length));
-  let finalReason: EndReason | '' = endReason;
-  if (end >= windowEnd) {
-    if (leaver) {
-      end = windowEnd < start ? start : windowEnd;
-      finalReason = rng.pick(['completed', 'progressed'] as const);
-    } else {
-      end = null;
-      finalReason = '';
-    }
-  }
+  const { start, end } = place(Math.max(1, length));
+  const plannedEnd = addDays(start, plannedWeeks * 7 - 3);
+  const finalReason: EndReason | '' = end === null ? '' : endReason;
   const open = end === null;
 
   const checks = rng.weighted([
@@ -202,7 +195,7 @@ function makePlacement(
       ? rng.int(24, 44) * 25
       : Math.round(hours * rng.pick([28, 32.5, 35, 38.75, 42]) * 100) / 100;
   const row: DemoRow<'placements'> = {
-    placement_ref: ref,
+    placement_ref: '',
     upn: pupil.row.upn,
     provider_ref: provider.ref,
     type,
@@ -249,6 +242,14 @@ function makePlacement(
     unreportedDays: open && rng.chance(0.05) ? rng.int(2, 8) : 0,
     missing: open && attender !== 'good' && rng.chance(0.06),
   };
+}
+
+function minDate(a: IsoDate, b: IsoDate): IsoDate {
+  return a < b ? a : b;
+}
+
+function maxDate(a: IsoDate, b: IsoDate): IsoDate {
+  return a > b ? a : b;
 }
 
 function makePattern(rng: Rng, type: Lot): number[] {
