@@ -32,11 +32,13 @@ export function fieldProblems(errors: ValidationError[], prefix = ''): FieldProb
 
 /**
  * graphql-js reports a variable that fails its type (a bad UPN, a non-date) as
- * `Variable "$input" got invalid value ... at "input.upn"; ...`; the quoted path names the field.
+ * `Variable "$input" got invalid value ... at "input.upn"; ...`. The field is the path inside the
+ * variable (`upn`, the input field's own name, as in every other error), or the variable's name when
+ * the variable is the whole value.
  */
 function variableField(message: string): string | undefined {
   const m = /^Variable "\$([^"]+)" got invalid value .*? at "([^"]+)"/s.exec(message);
-  if (m) return m[2];
+  if (m) return m[2].slice(m[1].length).replace(/^\./, '') || m[1];
   return /^Variable "\$([^"]+)"/.exec(message)?.[1];
 }
 

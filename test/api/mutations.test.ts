@@ -201,8 +201,12 @@ describe('bad input comes back with a code and the field at fault', () => {
 
   it('an invalid UPN (variable or literal)', async () => {
     const bad = await fails(CREATE_PLACEMENT, { input: { ...base(), upn: 'A801200005001' } });
-    expect(bad).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.upn' });
+    expect(bad).toMatchObject({ code: 'BAD_USER_INPUT', field: 'upn' });
     expect(bad.message).toContain('check letter is A, expected B');
+    const item = await fails(CREATE_PLACEMENT, { input: { ...base(), sessions: ['MON_AM', 'MONDAY'] } });
+    expect(item).toMatchObject({ code: 'BAD_USER_INPUT', field: 'sessions[1]' });
+    const whole = await fails(`query ($upn: UPN!) { pupil(upn: $upn) { upn } }`, { upn: 'A801200005001' });
+    expect(whole).toMatchObject({ code: 'BAD_USER_INPUT', field: 'upn' });
     const literal = await fails(`{ pupil(upn: "A801200005001") { upn } }`);
     expect(literal).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED' });
     expect(literal.message).toContain('check letter');
@@ -260,7 +264,7 @@ describe('bad input comes back with a code and the field at fault', () => {
     });
     expect(await fails(CREATE_PLACEMENT, { input: { ...base(), startDate: '2026-02-30' } })).toMatchObject({
       code: 'BAD_USER_INPUT',
-      field: 'input.startDate',
+      field: 'startDate',
     });
     expect(
       await fails(
