@@ -108,3 +108,8 @@ export function createLoaders(ctx: { db: Database; principal: Principal }): Load
     ),
   };
 }
+
+/** Forgets everything this request's loaders have cached (after a write, so later reads see it). */
+export function clearLoaders(loaders: Loaders): void {
+  for (const loader of Object.values(loaders) as DataLoader<unknown, unknown>[]) loader.clearAll();
+}

@@ -9,6 +9,7 @@ import { Database } from '../db/database';
 import { buildHubSchema } from '../schema/build-schema';
 import { Context, createContext, defaultPrincipalFor, PrincipalFor } from './context';
 import { formatError } from './format-error';
+import { freshAfterMutationPlugin } from './fresh-after-mutation.plugin';
 
 /** A 20 MB import file posted as a JSON string, with room for escaping. */
 const BODY_LIMIT = '64mb';
@@ -29,7 +30,7 @@ export async function createApp(opts: AppOptions): Promise<{ app: express.Expres
     formatError,
     introspection: true,
     includeStacktraceInErrorResponses: false,
-    plugins: [ApolloServerPluginLandingPageLocalDefault({ footer: false })],
+    plugins: [ApolloServerPluginLandingPageLocalDefault({ footer: false }), freshAfterMutationPlugin],
   });
   await apollo.start();
   const app = express();

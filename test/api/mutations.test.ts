@@ -189,6 +189,18 @@ describe('create and update through the API', () => {
   });
 });
 
+describe('several mutations in one operation', () => {
+  it('read what the earlier ones wrote (loaders do not serve stale lists)', async () => {
+    const data = await ok(`mutation {
+      before: updatePlacement(placementRef: "PL1", input: {}) { targets { targetRef } }
+      added: createTarget(input: { placementRef: "PL1", targetRef: "T2", kind: BEHAVIOUR, description: "Calm exits" }) { targetRef }
+      after: updatePlacement(placementRef: "PL1", input: {}) { targets { targetRef } }
+    }`);
+    expect(data.before.targets).toEqual([{ targetRef: 'T1' }]);
+    expect(data.after.targets).toEqual([{ targetRef: 'T1' }, { targetRef: 'T2' }]);
+  });
+});
+
 describe('bad input comes back with a code and the field at fault', () => {
   const base = () => ({
     placementRef: `X${Math.random().toString(36).slice(2, 8)}`,

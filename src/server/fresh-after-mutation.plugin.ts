@@ -1,0 +1,22 @@
+import { ApolloServerPlugin } from '@apollo/server';
+import { clearLoaders } from '../loaders';
+import { Context } from './context';
+
+/**
+ * Mutation fields run one after another; once each has written, the request's DataLoader caches are
+ * cleared, so the fields selected under it and the mutations after it read what was written.
+ */
+export const freshAfterMutationPlugin: ApolloServerPlugin<Context> = {
+  async requestDidStart() {
+    return {
+      async executionDidStart() {
+        return {
+          willResolveField({ info, contextValue }) {
+            if (info.parentType.name !== 'Mutation') return;
+            return () => clearLoaders(contextValue.loaders);
+          },
+        };
+      },
+    };
+  },
+};
