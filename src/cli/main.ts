@@ -2,7 +2,9 @@ import 'reflect-metadata';
 import { Command } from 'commander';
 import { registerDemo } from './demo.command';
 import { registerFlags } from './flags.command';
+import { registerIndicators } from './indicators.command';
 import { registerMigrate } from './migrate.command';
+import { registerReport } from './report.command';
 import { registerSchema } from './schema.command';
 import { registerSettings } from './settings.command';
 
@@ -10,6 +12,8 @@ import { registerSettings } from './settings.command';
 const COMMANDS: ((program: Command) => void)[] = [
   registerMigrate,
   registerFlags,
+  registerIndicators,
+  registerReport,
   registerSettings,
   registerSchema,
   registerDemo,
