@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { localAdministrator } from '../auth/principal';
-import { DemoLoadSummary, DemoOptions, generateDemo, loadDemo, writeDemoCsv } from '../demo';
+import { DemoLoadSummary, DemoOptions, generateDemo, loadDemo, TypeMix, writeDemoCsv } from '../demo';
 import { withDatabase } from './database';
 
 interface DemoCliOptions {
@@ -10,6 +10,7 @@ interface DemoCliOptions {
   placements?: number;
   meanWeeks?: number;
   historyYears?: number;
+  typeMix?: TypeMix;
   today?: string;
   out?: string;
   force?: boolean;
@@ -27,6 +28,11 @@ export function registerDemo(program: Command): void {
     .option('--placements <n>', 'total placements (default about 1.3 a pupil)', integer)
     .option('--mean-weeks <n>', 'mean planned placement length in weeks (default by type)', integer)
     .option('--history-years <n>', 'academic years of history before the current one (default 1)', integer)
+    .option(
+      '--type-mix <f,p,i>',
+      'weights of full-time, part-time and in-school placements, e.g. 80,15,5 (default by reason)',
+      typeMix,
+    )
     .option('--today <date>', "the demo's today, YYYY-MM-DD (default today in Europe/London)")
     .option('--out <folder>', 'write <kind>.csv files (and corrections/attendance.csv) here; no database')
     .option('--force', 'load even when the database already has authorities (rows upsert by natural key)')
@@ -38,6 +44,7 @@ export function registerDemo(program: Command): void {
         placements: opts.placements,
         meanWeeks: opts.meanWeeks,
         historyYears: opts.historyYears,
+        typeMix: opts.typeMix,
         today: opts.today,
       };
       if (opts.out) {
@@ -68,6 +75,14 @@ export function describeLoad(s: DemoLoadSummary): string {
     `generated in ${(s.generateMs / 1000).toFixed(1)} s, imported in ${(s.importMs / 1000).toFixed(1)} s`,
   );
   return lines.join('\n');
+}
+
+function typeMix(value: string): TypeMix {
+  const parts = value.split(',').map((p) => p.trim());
+  if (parts.length !== 3 || parts.some((p) => !/^\d+(\.\d+)?$/.test(p)))
+    throw new InvalidArgumentError(`${value} is not three weights, like 80,15,5`);
+  const [full_time, part_time, in_school] = parts.map(Number);
+  return { full_time, part_time, in_school };
 }
 
 function integer(value: string): number {

@@ -10,7 +10,7 @@ import { makePlacements, PlacementPlan, REASONS, TYPES } from './placements';
 import { makeReviews, makeTargets } from './plans';
 import { DemoPupil, makePupils } from './pupils';
 import { Rng } from './random';
-import { AUTHORITIES, VISIT_NOTES } from './vocabulary';
+import { AUTHORITIES, Lot, VISIT_NOTES } from './vocabulary';
 
 export interface DemoOptions {
   seed: number;
@@ -25,7 +25,14 @@ export interface DemoOptions {
   meanWeeks?: number;
   /** Academic years of history before the current one (calendars, placements, attendance). Default 1. */
   historyYears?: number;
+  /**
+   * Relative weights of full-time, part-time and in-school placements, for every reason. Default: by
+   * reason (mostly full time after a permanent exclusion, else mostly part time).
+   */
+  typeMix?: TypeMix;
 }
+
+export type TypeMix = Record<Lot, number>;
 
 type Tables = { [K in Exclude<DemoKind, 'attendance'>]: DemoRow<K>[] };
 
@@ -35,7 +42,10 @@ type Tables = { [K in Exclude<DemoKind, 'attendance'>]: DemoRow<K>[] };
  * `corrections()` the school's later corrections of some of them, to be imported after it.
  */
 export interface DemoData extends Tables {
-  options: Required<Omit<DemoOptions, 'meanWeeks'>> & { meanWeeks: number | null };
+  options: Required<Omit<DemoOptions, 'meanWeeks' | 'typeMix'>> & {
+    meanWeeks: number | null;
+    typeMix: TypeMix | null;
+  };
   /** 1 September of the first academic year the demo covers. */
   historyStart: IsoDate;
   attendance(): Generator<DemoRow<'attendance'>>;
@@ -190,6 +200,7 @@ function makeAllPlacements(
     academicYear,
     providers,
     meanWeeks: options.meanWeeks ?? undefined,
+    typeMix: options.typeMix ?? undefined,
   };
   let seq = 0;
   const nextRef = () => `PL-${String(++seq).padStart(6, '0')}`;
@@ -234,6 +245,12 @@ function checkOptions(opts: DemoOptions): DemoData['options'] {
       'historyYears',
       `history years must be 1 to ${DEMO_LIMITS.historyYears}, got ${historyYears}`,
     );
+  const mix = opts.typeMix;
+  if (
+    mix &&
+    (TYPES.some((t) => !(Number.isFinite(mix[t]) && mix[t] >= 0)) || TYPES.every((t) => mix[t] === 0))
+  )
+    throw problem('typeMix', 'type mix weights must be numbers of 0 or more, not all 0');
   if (!isIsoDate(today)) throw problem('today', `today must be a date YYYY-MM-DD, got ${today}`);
   return {
     seed: opts.seed,
@@ -243,6 +260,7 @@ function checkOptions(opts: DemoOptions): DemoData['options'] {
     placements,
     historyYears,
     meanWeeks: opts.meanWeeks ?? null,
+    typeMix: opts.typeMix ?? null,
   };
 }
 

@@ -49,6 +49,8 @@ export interface PlacementContext {
   providers: readonly DemoProvider[];
   /** Mean weeks a placement is planned to last, when the caller asks for longer or shorter ones. */
   meanWeeks?: number;
+  /** Weights of the placement types, overriding the defaults by reason. */
+  typeMix?: Record<Lot, number>;
 }
 
 /**
@@ -126,16 +128,18 @@ function makePlacement(
   const type: Lot =
     forcedType ??
     rng.weighted(
-      reason === 'permanent_exclusion'
-        ? [
-            ['full_time', 80],
-            ['part_time', 20],
-          ]
-        : [
-            ['full_time', 22],
-            ['part_time', 50],
-            ['in_school', 28],
-          ],
+      ctx.typeMix
+        ? TYPES.map((t) => [t, ctx.typeMix?.[t] ?? 0] as const)
+        : reason === 'permanent_exclusion'
+          ? [
+              ['full_time', 80],
+              ['part_time', 20],
+            ]
+          : [
+              ['full_time', 22],
+              ['part_time', 50],
+              ['in_school', 28],
+            ],
     );
   const candidates = ctx.providers.filter((p) => p.lots.includes(type));
   const provider = rng.pick(candidates.length ? candidates : ctx.providers);

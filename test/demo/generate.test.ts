@@ -223,7 +223,24 @@ describe('generateDemo', () => {
     expect(one.authorities.map((a) => a.la_code)).toEqual(['802']);
     expect(one.placements).toHaveLength(200);
     expect(one.pupils).toHaveLength(120);
+    const long = generateDemo({
+      seed: 3,
+      pupils: 100,
+      authorities: 1,
+      historyYears: 2,
+      meanWeeks: 80,
+      typeMix: { full_time: 1, part_time: 0, in_school: 0 },
+      today: TODAY,
+    });
+    expect(long.calendar.filter((c) => c.kind === 'term')).toHaveLength(9);
+    const full = long.placements.filter((p) => p.type === 'full_time').length;
+    expect(full / long.placements.length).toBeGreaterThan(0.9);
+    const firstMark = [...long.attendance()].map((a) => a.date).sort()[0];
+    expect(firstMark < '2025-01-01').toBe(true);
     expect(() => generateDemo({ seed: 1, pupils: 5 })).toThrow(/pupils must be a whole number from 10/);
+    expect(() =>
+      generateDemo({ seed: 1, pupils: 50, typeMix: { full_time: 0, part_time: 0, in_school: 0 } }),
+    ).toThrow(/type mix/);
     expect(() => generateDemo({ seed: 1, pupils: 100, authorities: 4 })).toThrow(
       /authorities must be 1 to 3/,
     );

@@ -1,0 +1,90 @@
+import 'reflect-metadata';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import { localAdministrator } from '../src/auth/principal';
+import { openDatabase } from '../src/db/database';
+import { CORRECTIONS_FOLDER, DEMO_KINDS, generateDemo, writeDemoCsv } from '../src/demo';
+import { importFile } from '../src/ingest';
+import { demoOptionsFromArgs } from './demo-options';
+
+/**
+ * How long the demo takes to load, as `npm start` loads it into an empty database: open and migrate,
+ * generate and write the files, then import each file through the real importer. Usage (after
+ * `npm run build`):
+ *   node dist/bench/demo-load.js                 (embedded PGlite, data on disk as npm start keeps it)
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres node dist/bench/demo-load.js
+ * with the sizing options of `alp-hub demo` (--pupils 600 --seed 1 by default). On the server it creates
+ * (and drops) its own database. Prints one JSON object of figures (ms).
+ */
+async function main(): Promise<void> {
+  const options = demoOptionsFromArgs(process.argv.slice(2));
+  const serverUrl = process.env.DATABASE_URL;
+  const work = mkdtempSync(path.join(os.tmpdir(), 'alp-hub-demo-bench-'));
+  const dbName = `alp_demo_bench_${process.pid}`;
+  let url: string | undefined;
+  if (serverUrl) {
+    await admin(serverUrl, `CREATE DATABASE ${dbName}`);
+    const u = new URL(serverUrl);
+    u.pathname = `/${dbName}`;
+    url = u.toString();
+  }
+  const figures: Record<string, unknown> = {};
+  let t = performance.now();
+  const lap = (name: string) => {
+    const now = performance.now();
+    figures[name] = Math.round(now - t);
+    t = now;
+  };
+  const db = await openDatabase({ url, dataDir: path.join(work, 'data'), migrate: true });
+  try {
+    figures.embedded = db.embedded;
+    lap('openAndMigrateMs');
+    const data = generateDemo(options);
+    figures.options = data.options;
+    const files = writeDemoCsv(path.join(work, 'csv'), data);
+    lap('generateAndWriteMs');
+    let importMs = 0;
+    const principal = localAdministrator('bench');
+    for (const [folder, kinds] of [
+      [path.join(work, 'csv'), DEMO_KINDS],
+      [path.join(work, 'csv', CORRECTIONS_FOLDER), ['attendance'] as const],
+    ] as const) {
+      for (const kind of kinds) {
+        const result = await importFile(db, principal, kind, { path: path.join(folder, `${kind}.csv`) });
+        if (result.errors.length) throw new Error(`${kind}: ${JSON.stringify(result.errors.slice(0, 3))}`);
+        const label = folder.endsWith(CORRECTIONS_FOLDER) ? 'corrections' : kind;
+        const now = performance.now();
+        figures[`${label}Ms`] = Math.round(now - t);
+        importMs += now - t;
+        t = now;
+      }
+    }
+    figures.importMs = Math.round(importMs);
+    figures.totalMs =
+      Number(figures.openAndMigrateMs) + Number(figures.generateAndWriteMs) + Number(figures.importMs);
+    figures.attendanceRows = files.find((f) => f.kind === 'attendance')?.rows ?? 0;
+    figures.rows = files.reduce((s, f) => s + f.rows, 0);
+  } finally {
+    await db.close();
+    rmSync(work, { recursive: true, force: true });
+    if (serverUrl) await admin(serverUrl, `DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+  }
+  console.log(JSON.stringify(figures));
+}
+
+async function admin(serverUrl: string, sql: string): Promise<void> {
+  const c = new Client({ connectionString: serverUrl });
+  await c.connect();
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
