@@ -3,7 +3,7 @@ import { Principal } from '../auth/principal';
 import { Review, Target } from '../entities';
 import { ReviewKind, ReviewProgress } from '../entities/review.entity';
 import { TargetKind, TargetStatus } from '../entities/target.entity';
-import { badInput, guardWrite, notFound, RecordError } from './record-errors';
+import { guardWrite, notFound, RecordError } from './record-errors';
 import { applyPatch, placementByRef } from './references';
 
 export interface TargetFields {
@@ -84,11 +84,6 @@ export class PlacementPlanService {
 
   async createReview(_caller: Principal, input: ReviewCreate): Promise<Review> {
     const placement = await placementByRef(this.ds.manager, input.placementRef);
-    if (input.reviewDate < placement.startDate)
-      throw badInput(
-        `review date ${input.reviewDate} is before the placement started (${placement.startDate})`,
-        'reviewDate',
-      );
     const repo = this.ds.getRepository(Review);
     if (await repo.existsBy({ placementId: placement.id, reviewDate: input.reviewDate }))
       throw new RecordError(

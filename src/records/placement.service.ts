@@ -55,7 +55,10 @@ export type PlacementUpdate = Partial<PlacementFields>;
 
 const MAX_HOURS = 40;
 
-/** The rules a placement must keep whatever changed; checked after an update is merged. */
+/**
+ * The rules of the import contract (spec/import-formats.md), so that the API and the files accept the
+ * same records; checked after an update is merged.
+ */
 function checkPlacement(p: Placement): void {
   if (p.endDate && p.endDate < p.startDate)
     throw badInput(`end date ${p.endDate} is before the start date ${p.startDate}`, 'endDate');
@@ -68,7 +71,6 @@ function checkPlacement(p: Placement): void {
     throw badInput(`hours per week must be between 0 and ${MAX_HOURS}`, 'hoursPerWeek');
   if (p.schoolHoursPerWeek != null && (p.schoolHoursPerWeek < 0 || p.schoolHoursPerWeek > MAX_HOURS))
     throw badInput(`school hours per week must be between 0 and ${MAX_HOURS}`, 'schoolHoursPerWeek');
-  if (p.endReason && !p.endDate) throw badInput('an end reason needs an end date', 'endReason');
 }
 
 export class PlacementService {

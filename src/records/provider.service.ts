@@ -5,7 +5,7 @@ import { EnvironmentRisk } from '../entities/provider.entity';
 import { EvidenceItem, EvidenceStatus } from '../entities/provider-evidence.entity';
 import { VisitJudgement, Visitor } from '../entities/provider-visit.entity';
 import { Page, PageRequest, pageOf } from './page';
-import { badInput, guardWrite, notFound, RecordError } from './record-errors';
+import { guardWrite, notFound, RecordError } from './record-errors';
 import { applyPatch, providerByRef } from './references';
 
 export interface ProviderFilter {
@@ -61,11 +61,6 @@ export interface VisitFields {
 }
 export type VisitCreate = { providerRef: string; visitDate: string; visitor: Visitor } & Partial<VisitFields>;
 export type VisitUpdate = Partial<VisitFields>;
-
-function checkEvidenceDates(e: { evidenceDate: string | null; expiresOn: string | null }): void {
-  if (e.evidenceDate && e.expiresOn && e.expiresOn < e.evidenceDate)
-    throw badInput(`expiry ${e.expiresOn} is before the evidence date ${e.evidenceDate}`, 'expiresOn');
-}
 
 export class ProviderService {
   constructor(private readonly ds: DataSource) {}
@@ -146,7 +141,6 @@ export class ProviderService {
       repo.create({ providerId: provider.id, evidenceDate: null, expiresOn: null }),
       fields,
     );
-    checkEvidenceDates(evidence);
     return guardWrite(() => repo.save(evidence));
   }
 
@@ -161,7 +155,6 @@ export class ProviderService {
     const evidence = await repo.findOneBy({ providerId: provider.id, item });
     if (!evidence) throw notFound('evidence', `${providerRef}/${item}`, 'item');
     applyPatch(evidence, patch);
-    checkEvidenceDates(evidence);
     return guardWrite(() => repo.save(evidence));
   }
 

@@ -66,7 +66,7 @@ class PlacementFieldsInput {
   @IsOptional()
   endDate?: string | null;
 
-  @Field(() => EndReasonEnum, { nullable: true, description: 'Needs an endDate.' })
+  @Field(() => EndReasonEnum, { nullable: true })
   @IsOptional()
   endReason?: EndReasonEnum | null;
 
@@ -267,7 +267,7 @@ class ReviewFieldsInput {
   notes?: string | null;
 }
 
-@InputType({ description: 'A review of a placement (one per placement and date, not before it started).' })
+@InputType({ description: 'A review of a placement (one per placement and date).' })
 export class CreateReviewInput extends ReviewFieldsInput {
   @Field()
   @Length(1, 50)

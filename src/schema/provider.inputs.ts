@@ -124,7 +124,7 @@ class EvidenceFieldsInput {
   @IsOptional()
   evidenceDate?: string | null;
 
-  @Field(() => LocalDate, { nullable: true, description: 'Must not be before evidenceDate.' })
+  @Field(() => LocalDate, { nullable: true, description: 'When the evidence expires.' })
   @IsOptional()
   expiresOn?: string | null;
 
