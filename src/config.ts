@@ -5,6 +5,9 @@ const envSchema = z.object({
   ALP_HUB_DATA_DIR: z.string().default('.alp-hub'),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   HOST: z.string().default('127.0.0.1'),
+  /** Size and seed of the demo loaded into an empty database by `npm start`; 0 pupils loads none. */
+  DEMO_PUPILS: z.coerce.number().int().min(0).max(20_000).default(600),
+  DEMO_SEED: z.coerce.number().int().default(1),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { loadConfig } from './config';
 import { openDatabase } from './db/database';
+import { loadDemoIfEmpty } from './demo';
 import { logger } from './logger';
 import { dashboardRouter } from './reports/dashboard.routes';
 import { startServer } from './server/app';
@@ -18,6 +19,16 @@ async function main(): Promise<void> {
     { embedded: db.embedded },
     db.embedded ? `embedded database in ${config.ALP_HUB_DATA_DIR}` : 'PostgreSQL',
   );
+  const demo =
+    config.DEMO_PUPILS > 0
+      ? await loadDemoIfEmpty(db, { seed: config.DEMO_SEED, pupils: config.DEMO_PUPILS })
+      : null;
+  if (demo) {
+    const rows = demo.files.reduce((n, f) => n + f.rows, 0);
+    logger.info(
+      `loaded the demo authorities (${rows} rows) in ${Math.round(demo.generateMs + demo.importMs)} ms`,
+    );
+  }
   const server = await startServer({ db, port: config.PORT, host: config.HOST });
   server.app.use(dashboardRouter(db, defaultPrincipalFor));
   logger.info(`GraphQL at ${server.url}; dashboard at ${server.url.replace(/\/graphql$/, '/')}`);
