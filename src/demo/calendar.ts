@@ -124,7 +124,7 @@ function nextWeekday(d: IsoDate): IsoDate {
   return x;
 }
 
-function weekdayOnOrBefore(d: IsoDate): IsoDate {
+export function weekdayOnOrBefore(d: IsoDate): IsoDate {
   let x = d;
   while (!isWeekday(x)) x = addDays(x, -1);
   return x;

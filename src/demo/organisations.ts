@@ -1,4 +1,5 @@
 import { addDays, IsoDate } from '../domain/dates';
+import { weekdayOnOrBefore } from './calendar';
 import { DemoRow, yesNo } from './columns';
 import { Rng } from './random';
 import { Lot, PROVIDER_FORMS, PROVIDER_STEMS, SCHOOL_STEMS } from './vocabulary';
@@ -230,7 +231,7 @@ export function makeVisits(
     ...laVisits.map((d) => ['la', d] as const),
     ...schoolVisits.map((d) => ['school', d] as const),
   ]) {
-    const date = weekdayBefore(addDays(today, -ago));
+    const date = weekdayOnOrBefore(addDays(today, -ago));
     const key = `${date}|${visitor}`;
     if (rows.has(key)) continue;
     const competent = visitor === 'la' ? rng.chance(0.85) : rng.chance(0.3);
@@ -250,11 +251,6 @@ export function makeVisits(
     });
   }
   return [...rows.values()].sort((a, b) => a.visit_date.localeCompare(b.visit_date));
-}
-
-function weekdayBefore(d: IsoDate): IsoDate {
-  const dow = new Date(`${d}T00:00:00Z`).getUTCDay();
-  return dow === 0 ? addDays(d, -2) : dow === 6 ? addDays(d, -1) : d;
 }
 
 function uniqueName(rng: Rng, stems: readonly string[], suffix: string, used: Set<string>): string {

@@ -1,9 +1,10 @@
 import { addDays, daysBetween, IsoDate, lastFridayOfJune } from '../domain/dates';
+import { weekdayOnOrBefore } from './calendar';
 import { DemoRow, yesNo } from './columns';
 import { DemoProvider } from './organisations';
 import { DemoPupil } from './pupils';
 import { Rng } from './random';
-import { Lot, OBJECTIVES, SUCCESS_CRITERIA } from './vocabulary';
+import { Lot, OBJECTIVES, SUCCESS_CRITERIA, suitedTo } from './vocabulary';
 
 export const SESSIONS = [
   'MON-AM',
@@ -178,7 +179,10 @@ function makePlacement(
     endReason === 'broke_down' || endReason === 'moved'
       ? Math.max(3, Math.round(plannedWeeks * 7 * (0.15 + 0.5 * rng.next())))
       : plannedWeeks * 7 - 3 + (overrun ? rng.int(20, 100) : rng.int(-10, 10));
-  const { start, end } = place(Math.max(1, length));
+  // Placements begin and end on weekdays, as registers do.
+  const placed = place(Math.max(1, length));
+  const start = weekdayOnOrBefore(placed.start);
+  const end = placed.end === null ? null : maxDate(start, weekdayOnOrBefore(placed.end));
   const plannedEnd = addDays(start, plannedWeeks * 7 - 3);
   const finalReason: EndReason | '' = end === null ? '' : endReason;
   const open = end === null;
@@ -212,8 +216,8 @@ function makePlacement(
     end_reason: finalReason,
     school_hours_per_week: schoolHours,
     sessions: fullWeek && rng.chance(0.7) ? '' : pattern.map((i) => SESSIONS[i]).join(' '),
-    objectives: noPlan && rng.chance(0.5) ? '' : rng.pick(OBJECTIVES),
-    success_criteria: noPlan ? '' : rng.pick(SUCCESS_CRITERIA),
+    objectives: noPlan && rng.chance(0.5) ? '' : rng.pick(suitedTo(OBJECTIVES, pupil.year)),
+    success_criteria: noPlan ? '' : rng.pick(suitedTo(SUCCESS_CRITERIA, pupil.year)),
     review_every_weeks: rng.weighted([
       ['6', 60],
       ['4', 15],
@@ -225,9 +229,13 @@ function makePlacement(
     health_safety_checked: yesNo(checks !== 'none' && rng.chance(0.97)),
     safeguarding_checked: yesNo(checks !== 'none' && rng.chance(0.98)),
     checks_date:
-      checks === 'none' ? '' : addDays(start, checks === 'before' ? -rng.int(1, 14) : rng.int(2, 20)),
+      checks === 'none'
+        ? ''
+        : weekdayOnOrBefore(addDays(start, checks === 'before' ? -rng.int(1, 14) : rng.int(3, 20))),
     parental_agreement_date:
-      agreement === 'none' ? '' : addDays(start, agreement === 'before' ? -rng.int(1, 10) : rng.int(1, 15)),
+      agreement === 'none'
+        ? ''
+        : weekdayOnOrBefore(addDays(start, agreement === 'before' ? -rng.int(1, 10) : rng.int(3, 15))),
     weekly_cost_gbp: rng.chance(0.05) ? '' : cost % 1 === 0 ? String(cost) : cost.toFixed(2),
   };
   const attender = rng.weighted([

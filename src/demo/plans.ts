@@ -1,8 +1,9 @@
 import { addDays, IsoDate } from '../domain/dates';
+import { weekdayOnOrBefore } from './calendar';
 import { DemoRow, yesNo } from './columns';
 import { PlacementPlan } from './placements';
 import { Rng } from './random';
-import { REVIEW_NOTES, TARGETS } from './vocabulary';
+import { REVIEW_NOTES, suitedTo, TARGETS } from './vocabulary';
 
 type TargetKind = keyof typeof TARGETS;
 
@@ -35,7 +36,7 @@ export function makeTargets(rng: Rng, plan: PlacementPlan): DemoRow<'targets'>[]
       placement_ref: plan.row.placement_ref,
       target_ref: `T${rows.length + 1}`,
       kind,
-      description: rng.pick(TARGETS[kind]),
+      description: rng.pick(suitedTo(TARGETS[kind], plan.pupil.year)),
       status,
       agreed_by_pupil: yesNo(rng.chance(0.88)),
       agreed_by_school: yesNo(rng.chance(0.95)),
@@ -60,7 +61,7 @@ export function makeReviews(rng: Rng, plan: PlacementPlan, today: IsoDate): Demo
     if (lapses && addDays(date, every * 2) > until) break;
     rows.push({
       placement_ref: plan.row.placement_ref,
-      review_date: date,
+      review_date: weekdayOnOrBefore(date),
       kind: rng.chance(0.3) ? 'visit' : 'review',
       progress: rng.weighted(
         plan.attender === 'good'

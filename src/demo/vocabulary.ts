@@ -297,3 +297,11 @@ export const COLLEGES = [
   'Kingswood Training Centre',
   'Westcoast Apprenticeships',
 ] as const;
+
+/** Aims that only make sense near the end of compulsory school (post-16 plans, GCSEs, vocational). */
+const KEY_STAGE_4_ONLY = /post-16|Year 11|GCSE|BTEC|CSCS|vocational/i;
+
+/** The items of `list` suited to a pupil in national curriculum year `year`. */
+export function suitedTo<T extends string>(list: readonly T[], year: number): T[] {
+  return year >= 10 ? [...list] : list.filter((item) => !KEY_STAGE_4_ONLY.test(item));
+}
