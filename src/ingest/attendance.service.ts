@@ -46,14 +46,19 @@ export async function submitAttendance(
       'marks',
     );
   const now = (opts.now ?? new Date()).toISOString();
-  async function* records(): AsyncGenerator<SourceRow> {
-    yield { line: 0, cells: ATTENDANCE_HEADER };
-    let line = 0;
-    for (const mark of register.marks) {
-      line++;
-      const session = mark.session ?? register.session ?? '';
-      yield { line, cells: [mark.placementRef, register.date, session, mark.code, now, principal.name] };
-    }
+  const rows: SourceRow[] = register.marks.map((mark, i) => ({
+    line: i + 1,
+    cells: [
+      mark.placementRef,
+      register.date,
+      mark.session ?? register.session ?? '',
+      mark.code,
+      now,
+      principal.name,
+    ],
+  }));
+  async function* records(): AsyncGenerator<SourceRow[]> {
+    yield [{ line: 0, cells: ATTENDANCE_HEADER }, ...rows];
   }
   return importRecords(db, principal, 'attendance', records(), { now: opts.now });
 }

@@ -13,11 +13,36 @@ export type CellParser = (raw: string) => string;
 
 export const text: CellParser = (raw) => raw;
 
-export const date: CellParser = (raw) => {
+/**
+ * Remembers a parser's answers: dates and recorded_at values repeat across a register (one timestamp
+ * per provider per session), and parsing them is the costliest per-row work of a big attendance file.
+ */
+export function memoised(parse: CellParser, capacity = 50_000): CellParser {
+  let seen = new Map<string, string | CellProblem>();
+  return (raw) => {
+    let answer = seen.get(raw);
+    if (answer === undefined) {
+      try {
+        answer = parse(raw);
+      } catch (err) {
+        if (!(err instanceof CellProblem)) throw err;
+        answer = err;
+      }
+      if (seen.size >= capacity) seen = new Map();
+      seen.set(raw, answer);
+    }
+    if (answer instanceof CellProblem) throw answer;
+    return answer;
+  };
+}
+
+const parseDate: CellParser = (raw) => {
   if (isIsoDate(raw)) return raw;
   if (/^\d{4}-\d{2}-\d{2}$/.test(raw)) throw new CellProblem(`${raw} is not a date that exists`);
   throw new CellProblem('a date is written YYYY-MM-DD');
 };
+
+export const date = memoised(parseDate);
 
 const TRUE_WORDS = new Set(['true', 'yes', 'y', '1']);
 const FALSE_WORDS = new Set(['false', 'no', 'n', '0']);
@@ -99,7 +124,7 @@ const TIMESTAMP =
  * ISO 8601 timestamp; without an offset it is Europe/London wall-clock time. Returns an ISO string with
  * an explicit offset that PostgreSQL reads exactly.
  */
-export const timestamp: CellParser = (raw) => {
+const parseTimestamp: CellParser = (raw) => {
   const m = TIMESTAMP.exec(raw);
   if (!m)
     throw new CellProblem('a timestamp is ISO 8601, e.g. 2026-01-12T09:10:00Z or 2026-01-12T09:10:00+01:00');
@@ -116,3 +141,5 @@ export const timestamp: CellParser = (raw) => {
   const wallMs = Date.parse(`${wall}Z`);
   return new Date(londonWallToUtc(wallMs)).toISOString();
 };
+
+export const timestamp = memoised(parseTimestamp);

@@ -72,6 +72,8 @@ export type RowCheck = (row: Record<string, string | null>) => { column: string;
  */
 export interface KindDefinition {
   kind: ImportKind;
+  /** The table the merge writes; analysed after a large merge so the next import plans well. */
+  table: string;
   columns: ColumnDef[];
   /** Staging columns that identify a record; the same key twice in one file is rejected. */
   naturalKey: string[];

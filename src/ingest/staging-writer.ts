@@ -5,7 +5,9 @@ import { KindDefinition } from './kind-definition';
 
 /** Rows of canonical text (line first) into the temp table `ingest_stage`. */
 export interface StagingWriter {
-  write(values: (string | null)[]): Promise<void> | undefined;
+  write(values: (string | null)[]): void;
+  /** Hands buffered rows to the database, waiting while it is behind. */
+  drain(): Promise<void>;
   /** Completes the load; after a failure it is still called so the connection is usable for ROLLBACK. */
   finish(): Promise<void>;
 }
@@ -44,14 +46,17 @@ class CopyWriter implements StagingWriter {
     this.stream = client.query(copyFrom(`COPY ingest_stage (${stagingColumns(def)}) FROM STDIN`));
   }
 
-  write(values: (string | null)[]): Promise<void> | undefined {
+  write(values: (string | null)[]): void {
     let line = copyText(values[0]);
     for (let i = 1; i < values.length; i++) line += `\t${copyText(values[i])}`;
     this.chunk += `${line}\n`;
-    if (this.chunk.length < 65_536) return undefined;
+  }
+
+  async drain(): Promise<void> {
+    if (this.chunk.length === 0) return;
     const ok = this.stream.write(this.chunk);
     this.chunk = '';
-    return ok ? undefined : once(this.stream, 'drain').then(() => undefined);
+    if (!ok) await once(this.stream, 'drain');
   }
 
   async finish(): Promise<void> {
@@ -80,9 +85,12 @@ class UnnestWriter implements StagingWriter {
     this.columns = types.map(() => []);
   }
 
-  write(values: (string | null)[]): Promise<void> | undefined {
+  write(values: (string | null)[]): void {
     for (let i = 0; i < values.length; i++) this.columns[i].push(values[i]);
-    return this.columns[0].length >= BATCH_ROWS ? this.flush() : undefined;
+  }
+
+  async drain(): Promise<void> {
+    if (this.columns[0].length >= BATCH_ROWS) await this.flush();
   }
 
   private async flush(): Promise<void> {

@@ -32,6 +32,7 @@ const IS_CORRECTION = `r.current_id IS NOT NULL AND r.code <> r.current_code AND
  */
 export const ATTENDANCE: KindDefinition = {
   kind: 'attendance',
+  table: 'attendance',
   columns: [
     column('placement_ref', 'text', text, true),
     column('date', 'date', date, true),

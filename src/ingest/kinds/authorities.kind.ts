@@ -3,6 +3,7 @@ import { COUNT_UPSERTED, column, KindDefinition } from '../kind-definition';
 
 export const AUTHORITIES: KindDefinition = {
   kind: 'authorities',
+  table: 'authority',
   columns: [column('la_code', 'text', laCode, true), column('name', 'text', text, true)],
   naturalKey: ['la_code'],
   checks: [],

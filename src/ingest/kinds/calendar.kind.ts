@@ -3,6 +3,7 @@ import { COUNT_UPSERTED, column, KindDefinition, missingReference, notBefore } f
 
 export const CALENDAR: KindDefinition = {
   kind: 'calendar',
+  table: 'calendar_entry',
   columns: [
     column('la_code', 'text', laCode, true),
     column('start_date', 'date', date, true),

@@ -4,6 +4,7 @@ import { COUNT_UPSERTED, column, KindDefinition, missingReference } from '../kin
 /** `sustained` not given stays unknown (null), unlike other booleans. */
 export const DESTINATIONS: KindDefinition = {
   kind: 'destinations',
+  table: 'destination',
   columns: [
     column('upn', 'text', upn, true),
     column('recorded_on', 'date', date, true),

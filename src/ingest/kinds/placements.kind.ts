@@ -18,6 +18,7 @@ import { COUNT_UPSERTED, column, KindDefinition, missingReference, notBefore } f
  */
 export const PLACEMENTS: KindDefinition = {
   kind: 'placements',
+  table: 'placement',
   columns: [
     column('placement_ref', 'text', text, true),
     column('upn', 'text', upn, true),

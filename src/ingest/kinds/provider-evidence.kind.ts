@@ -27,6 +27,7 @@ export const EVIDENCE_ITEMS = [
 
 export const PROVIDER_EVIDENCE: KindDefinition = {
   kind: 'provider_evidence',
+  table: 'provider_evidence',
   columns: [
     column('provider_ref', 'text', text, true),
     column('item', 'text', oneOf(EVIDENCE_ITEMS), true),

@@ -3,6 +3,7 @@ import { COUNT_UPSERTED, column, KindDefinition, missingReference } from '../kin
 
 export const PROVIDER_VISITS: KindDefinition = {
   kind: 'provider_visits',
+  table: 'provider_visit',
   columns: [
     column('provider_ref', 'text', text, true),
     column('visit_date', 'date', date, true),

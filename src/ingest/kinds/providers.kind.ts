@@ -4,6 +4,7 @@ import { COUNT_UPSERTED, column, KindDefinition } from '../kind-definition';
 /** `forms` is not in the file: it is kept as stored. Booleans not given are false. */
 export const PROVIDERS: KindDefinition = {
   kind: 'providers',
+  table: 'provider',
   columns: [
     column('provider_ref', 'text', text, true),
     column('name', 'text', text, true),

@@ -4,6 +4,7 @@ import { COUNT_UPSERTED, column, KindDefinition, missingReference } from '../kin
 /** An empty school_urn means the pupil is on no school roll. */
 export const PUPILS: KindDefinition = {
   kind: 'pupils',
+  table: 'pupil',
   columns: [
     column('upn', 'text', upn, true),
     column('first_name', 'text', text, true),

@@ -3,6 +3,7 @@ import { COUNT_UPSERTED, column, KindDefinition, missingReference } from '../kin
 
 export const REVIEWS: KindDefinition = {
   kind: 'reviews',
+  table: 'review',
   columns: [
     column('placement_ref', 'text', text, true),
     column('review_date', 'date', date, true),

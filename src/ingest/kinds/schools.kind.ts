@@ -5,6 +5,7 @@ export const SCHOOL_TYPES = ['maintained', 'academy', 'free', 'special', 'pru', 
 
 export const SCHOOLS: KindDefinition = {
   kind: 'schools',
+  table: 'school',
   columns: [
     column('urn', 'text', urn, true),
     column('name', 'text', text, true),

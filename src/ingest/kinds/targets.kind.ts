@@ -3,6 +3,7 @@ import { COUNT_UPSERTED, column, KindDefinition, missingReference } from '../kin
 
 export const TARGETS: KindDefinition = {
   kind: 'targets',
+  table: 'target',
   columns: [
     column('placement_ref', 'text', text, true),
     column('target_ref', 'text', text, true),
