@@ -130,41 +130,7 @@ describe('generateDemo', () => {
   });
 
   test('every attendance row is on a school day of the pupil authority, inside its placement, before today', () => {
-    const terms = new Map<string, { start: string; end: string; kind: string }[]>();
-    for (const c of demo.calendar) {
-      const list = terms.get(c.la_code) ?? [];
-      list.push({ start: c.start_date, end: c.end_date, kind: c.kind });
-      terms.set(c.la_code, list);
-    }
-    // The rule of indicators.md, written again here rather than reusing the generator's calendar.
-    const isSchoolDay = (la: string, d: string) => {
-      const entries = terms.get(la) ?? [];
-      return (
-        isWeekday(d) &&
-        entries.some((e) => e.kind === 'term' && e.start <= d && d <= e.end) &&
-        !entries.some((e) => e.kind === 'closure' && e.start <= d && d <= e.end)
-      );
-    };
-    const laOf = new Map(demo.pupils.map((p) => [p.upn, p.la_code]));
-    const placements = new Map(demo.placements.map((p) => [p.placement_ref, p]));
-    const seen = new Set<string>();
-    const bad: string[] = [];
-    for (const a of attendance) {
-      const p = placements.get(a.placement_ref);
-      const key = `${a.placement_ref}|${a.date}|${a.session}`;
-      const ok =
-        p &&
-        isSchoolDay(laOf.get(p.upn) as string, a.date) &&
-        a.date >= p.start_date &&
-        (!p.end_date || a.date <= p.end_date) &&
-        a.date < TODAY &&
-        CODES.has(a.code) &&
-        !seen.has(key) &&
-        londonDay(a.recorded_at) >= a.date &&
-        londonDay(a.recorded_at) < TODAY;
-      seen.add(key);
-      if (!ok) bad.push(key);
-    }
+    const bad = badAttendance(demo, attendance, TODAY);
     expect(bad.slice(0, 5)).toEqual([]);
     expect(attendance.length).toBeGreaterThan(20_000);
     const byKey = new Map(attendance.map((a) => [`${a.placement_ref}|${a.date}|${a.session}`, a]));
@@ -246,4 +212,61 @@ describe('generateDemo', () => {
     );
     expect(() => generateDemo({ seed: 1, pupils: 100, today: '2026-02-30' })).toThrow(/today must be a date/);
   });
+
+  test.each(['2026-09-01', '2026-08-15', '2027-01-01', '2027-03-29', '2026-06-26'])(
+    'a demo made on %s is as valid: marks on school days inside placements, dates in order',
+    (today) => {
+      const small = generateDemo({ seed: 9, pupils: 150, today });
+      expect(badAttendance(small, [...small.attendance()], today).slice(0, 5)).toEqual([]);
+      for (const p of small.placements) {
+        if (p.end_date) expect(p.end_date >= p.start_date).toBe(true);
+        if (p.planned_end_date) expect(p.planned_end_date >= p.start_date).toBe(true);
+      }
+      expect(small.destinations.every((d) => d.recorded_on <= today)).toBe(true);
+    },
+  );
 });
+
+/**
+ * Keys of marks that break a rule of spec/import-formats.md or the demo's contract: not a school day of
+ * the pupil's authority (the rule of indicators.md, written again here rather than reusing the
+ * generator's calendar), outside the placement, on or after today, unknown code, the same key twice, or
+ * recorded before the session's day or after today.
+ */
+function badAttendance(demo: DemoData, marks: { [k: string]: string }[], today: string): string[] {
+  const terms = new Map<string, { start: string; end: string; kind: string }[]>();
+  for (const c of demo.calendar) {
+    const list = terms.get(c.la_code) ?? [];
+    list.push({ start: c.start_date, end: c.end_date, kind: c.kind });
+    terms.set(c.la_code, list);
+  }
+  const isSchoolDay = (la: string, d: string) => {
+    const entries = terms.get(la) ?? [];
+    return (
+      isWeekday(d) &&
+      entries.some((e) => e.kind === 'term' && e.start <= d && d <= e.end) &&
+      !entries.some((e) => e.kind === 'closure' && e.start <= d && d <= e.end)
+    );
+  };
+  const laOf = new Map(demo.pupils.map((p) => [p.upn, p.la_code]));
+  const placements = new Map(demo.placements.map((p) => [p.placement_ref, p]));
+  const seen = new Set<string>();
+  const bad: string[] = [];
+  for (const a of marks) {
+    const p = placements.get(a.placement_ref);
+    const key = `${a.placement_ref}|${a.date}|${a.session}`;
+    const ok =
+      p &&
+      isSchoolDay(laOf.get(p.upn) as string, a.date) &&
+      a.date >= p.start_date &&
+      (!p.end_date || a.date <= p.end_date) &&
+      a.date < today &&
+      CODES.has(a.code) &&
+      !seen.has(key) &&
+      londonDay(a.recorded_at) >= a.date &&
+      londonDay(a.recorded_at) < today;
+    seen.add(key);
+    if (!ok) bad.push(key);
+  }
+  return bad;
+}
