@@ -43,15 +43,22 @@ reduced AS (
   WHERE p.compulsory
     AND h.weekly_hours < (p.s->>('fullTimeHours' || alp_key_stage(p.nc_year)))::numeric
 ),
+-- Counted per placement and code first (one index-only range scan), then per pupil: far fewer rows to join.
+-- The as-of date is $1 itself, not params.d, so that the planner sees its value.
+year_counts AS (
+  SELECT a.placement_id, a.code, count(*) AS n
+  FROM attendance a
+  WHERE a.session_date BETWEEN make_date(alp_academic_year_start($1::date), 9, 1) AND $1::date
+    AND ${knownOn('a', '$1::date')}
+  GROUP BY a.placement_id, a.code
+),
 year_rates AS (
   SELECT pl.pupil_id,
-         count(*) FILTER (WHERE c.possible_session) AS possible,
-         count(*) FILTER (WHERE c.attended) AS attended
-  FROM attendance a
-  JOIN placement pl ON pl.id = a.placement_id
-  JOIN attendance_code c ON c.code = a.code
-  CROSS JOIN params pa
-  WHERE a.session_date BETWEEN pa.ay_start AND pa.d AND ${knownOn('a', 'pa.d')}
+         coalesce(sum(yc.n) FILTER (WHERE c.possible_session), 0)::integer AS possible,
+         coalesce(sum(yc.n) FILTER (WHERE c.attended), 0)::integer AS attended
+  FROM year_counts yc
+  JOIN placement pl ON pl.id = yc.placement_id
+  JOIN attendance_code c ON c.code = yc.code
   GROUP BY pl.pupil_id
 ),
 absence AS (
@@ -61,29 +68,45 @@ absence AS (
   JOIN year_rates r ON r.pupil_id = p.id
   WHERE r.possible >= ${num('p.s', 'absenceMinSessions')}
 ),
--- Each possible session of a pupil (date, then AM before PM) as one sortable integer.
-pupil_sessions AS (
-  SELECT pl.pupil_id,
-         (a.session_date - DATE '2000-01-01') * 2 + CASE a.session WHEN 'PM' THEN 1 ELSE 0 END AS skey,
-         min(a.session_date) AS session_date,
-         bool_and(a.code IN ('N', 'O')) AS unexplained
-  FROM attendance a
-  JOIN placement pl ON pl.id = a.placement_id
-  JOIN attendance_code c ON c.code = a.code AND c.possible_session
-  CROSS JOIN params pa
-  WHERE a.session_date <= pa.d AND ${knownOn('a', 'pa.d')}
-  GROUP BY 1, 2
-),
-latest_sessions AS (
-  SELECT s.*, row_number() OVER (PARTITION BY s.pupil_id ORDER BY s.skey DESC) AS rn
-  FROM pupil_sessions s
+-- UNEXPLAINED_ABSENCE without ranking a pupil's whole history: the latest possible session known on D
+-- that is not N or O (one backward index probe per placement), then the possible sessions after it,
+-- which are all N or O by construction. Sessions sort by date, then AM before PM.
+last_explained AS (
+  SELECT pl.pupil_id, max(le.session_date) AS last_date,
+         max((le.session_date - DATE '2000-01-01') * 2 + CASE le.session WHEN 'PM' THEN 1 ELSE 0 END) AS last_skey
+  FROM placement pl
+  JOIN pupils p ON p.id = pl.pupil_id
+  LEFT JOIN LATERAL (
+    SELECT a.session_date, a.session
+    FROM attendance a
+    JOIN attendance_code c ON c.code = a.code AND c.possible_session
+    WHERE a.placement_id = pl.id AND a.session_date <= $1::date AND a.code NOT IN ('N', 'O')
+      AND ${knownOn('a', '$1::date')}
+    ORDER BY a.session_date DESC, a.session DESC
+    LIMIT 1
+  ) le ON true
+  WHERE pl.start_date <= $1::date
+  GROUP BY pl.pupil_id
 ),
 unexplained AS (
-  SELECT p.id, p.upn, p.authorities, min(l.session_date) AS since, count(*) AS sessions
+  SELECT p.id, p.upn, p.authorities, p.s, min(x.session_date) AS since,
+         count(DISTINCT (x.session_date, x.session)) AS sessions
   FROM pupils p
-  JOIN latest_sessions l ON l.pupil_id = p.id AND l.rn <= ${num('p.s', 'unexplainedAbsenceSessions')}
+  JOIN last_explained le ON le.pupil_id = p.id
+  JOIN placement pl ON pl.pupil_id = p.id AND pl.start_date <= $1::date
+  CROSS JOIN LATERAL (
+    SELECT a.session_date, a.session
+    FROM attendance a
+    JOIN attendance_code c ON c.code = a.code AND c.possible_session
+    WHERE a.placement_id = pl.id
+      AND a.session_date BETWEEN coalesce(le.last_date, DATE '-infinity') AND $1::date
+      AND (a.session_date - DATE '2000-01-01') * 2 + CASE a.session WHEN 'PM' THEN 1 ELSE 0 END
+          > coalesce(le.last_skey, -2147483648)
+      AND ${knownOn('a', '$1::date')}
+    OFFSET 0 -- keeps the per-placement index range scan: flattened, it becomes a scan of all history
+  ) x
   GROUP BY p.id, p.upn, p.authorities, p.s
-  HAVING bool_and(l.unexplained) AND count(*) >= ${num('p.s', 'unexplainedAbsenceSessions')}
+  HAVING count(DISTINCT (x.session_date, x.session)) >= ${num('p.s', 'unexplainedAbsenceSessions')}
 ),
 neet_scope AS (
   SELECT p.*, r.possible, r.attended::numeric / nullif(r.possible, 0) AS attendance_rate
@@ -228,7 +251,8 @@ WHERE a.absence_rate >= ${num('a.s', 'severeAbsenceRate')}`,
     settings: ['unexplainedAbsenceSessions'],
     select: `
 SELECT u.id AS subject_id, u.upn AS subject_key, u.authorities,
-       format('the latest %s possible sessions (since %s) are all coded N or O', u.sessions, u.since) AS reason
+       format('the latest %s possible sessions, since %s, are all coded N or O (limit %s)', u.sessions, u.since,
+              ${fmt(num('u.s', 'unexplainedAbsenceSessions'))}) AS reason
 FROM unexplained u`,
   }),
   pupilFlag({
