@@ -1,11 +1,12 @@
 import type { Principal } from '../auth/principal';
-import { DEFAULT_SETTINGS } from '../settings/settings.definitions';
+import { DEFAULT_SETTINGS, SettingValues } from '../settings/settings.definitions';
 import { settingsForScope } from '../settings/settings.service';
 import { authoritiesInScope, requireDate, requireRowAccess } from './access';
-import type { Flag, SubjectType } from './flag-definition';
+import type { Flag, FlagDefinition, SubjectType } from './flag-definition';
 import { IndicatorError } from './indicator-error';
 import { Queryable, queryAnalytics } from './queryable';
 import { FLAG_DEFINITIONS, familyStatement, flagDefinition, groupByFamily } from './registry';
+import { GivenYearRates, givenParameters } from './year-rates';
 
 export interface FlagQuery {
   asOf: string;
@@ -63,12 +64,11 @@ export async function computeFlagsUnchecked(
   const providerSettings = await settingsForScope(db, scope);
   const results = await Promise.all(
     [...groupByFamily(wanted)].map(async ([family, definitions]) => {
-      const settings = family.subjectType === 'provider' ? providerSettings : DEFAULT_SETTINGS;
-      const rows = await queryAnalytics<FlagRow>(db, familyStatement(family, definitions), [
-        asOf,
-        JSON.stringify(settings),
-        scope,
-      ]);
+      const rows = await queryAnalytics<FlagRow>(
+        db,
+        familyStatement(family, definitions),
+        familyParameters(family.subjectType, asOf, scope, providerSettings),
+      );
       return rows.map(
         (r): Flag => ({
           code: r.code,
@@ -82,4 +82,39 @@ export async function computeFlagsUnchecked(
     }),
   );
   return results.flat().sort(compareFlags);
+}
+
+function familyParameters(
+  subjectType: SubjectType,
+  asOf: string,
+  scope: string[] | null,
+  providerSettings: SettingValues,
+): unknown[] {
+  return [asOf, JSON.stringify(subjectType === 'provider' ? providerSettings : DEFAULT_SETTINGS), scope];
+}
+
+/**
+ * How many of each flag are raised at `asOf` in `scope` (already checked by the caller), counted in SQL;
+ * with `yearRates` the pupils' year attendance comes from arrays computed for many dates at once.
+ */
+export async function countFlags(
+  db: Queryable,
+  asOf: string,
+  scope: string[] | null,
+  providerSettings: SettingValues,
+  yearRates?: GivenYearRates,
+  definitions: readonly FlagDefinition[] = FLAG_DEFINITIONS,
+): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for (const [family, defs] of groupByFamily(definitions)) {
+    const given = Boolean(yearRates) && family.subjectType === 'pupil';
+    const params = familyParameters(family.subjectType, asOf, scope, providerSettings);
+    const rows = await queryAnalytics<{ code: string; n: number }>(
+      db,
+      familyStatement(family, defs, { givenYearRates: given, countOnly: true }),
+      given && yearRates ? [...params, ...givenParameters(yearRates)] : params,
+    );
+    for (const r of rows) counts.set(r.code, r.n);
+  }
+  return counts;
 }

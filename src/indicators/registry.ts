@@ -2,6 +2,7 @@ import type { FlagDefinition, FlagFamily, SubjectType } from './flag-definition'
 import { PLACEMENT_FLAGS } from './flags/placement.flags';
 import { PROVIDER_FLAGS } from './flags/provider.flags';
 import { PUPIL_FLAGS } from './flags/pupil.flags';
+import { withYearRates } from './year-rates';
 
 /**
  * Every flag, declared once. The CLI, the GraphQL enum and its descriptions, the aggregate counts and
@@ -30,12 +31,23 @@ export function groupByFamily(definitions: readonly FlagDefinition[]): Map<FlagF
 
 /**
  * One statement for a family: its CTEs once, then each flag's SELECT, labelled with its code. CTEs
- * that no selected flag reads are never evaluated.
+ * that no selected flag reads are never evaluated. `givenYearRates` reads the pupils' year attendance
+ * from parameters $4-$6 (see year-rates.ts); `countOnly` returns (code, n) rows instead of flags.
  */
-export function familyStatement(family: FlagFamily, definitions: readonly FlagDefinition[]): string {
+export function familyStatement(
+  family: FlagFamily,
+  definitions: readonly FlagDefinition[],
+  opts: { givenYearRates?: boolean; countOnly?: boolean } = {},
+): string {
   const parts = definitions.map(
     (d) =>
       `SELECT '${d.code}' AS code, f.subject_id, f.subject_key, f.authorities, f.reason FROM (${d.select}\n) AS f`,
   );
-  return `WITH ${family.ctes}\n${parts.join('\nUNION ALL\n')}`;
+  const statement = withYearRates(
+    `WITH ${family.ctes}\n${parts.join('\nUNION ALL\n')}`,
+    Boolean(opts.givenYearRates),
+  );
+  return opts.countOnly
+    ? `SELECT code, count(*)::integer AS n FROM (${statement}) AS flags GROUP BY code`
+    : statement;
 }

@@ -1,4 +1,5 @@
 import { knownOn } from '../flag-definition';
+import { YEAR_RATES_PLACEHOLDER } from '../year-rates';
 
 /** Positive destinations (education, apprenticeship, employment with training, training). */
 export const POSITIVE_ACTIVITIES = ['education', 'apprenticeship', 'employment_with_training', 'training'];
@@ -47,16 +48,9 @@ ORDER BY 1, 2`;
 /** Attendance over the academic year up to the date, pupils with at least the minimum sessions. */
 export const ATTENDANCE_SQL = `
 WITH ${common},
+${YEAR_RATES_PLACEHOLDER},
 per_pupil AS (
-  SELECT pl.pupil_id, count(*) FILTER (WHERE c.possible_session) AS possible,
-         count(*) FILTER (WHERE c.attended) AS attended
-  FROM attendance a
-  JOIN placement pl ON pl.id = a.placement_id
-  JOIN scope_pupils sp ON sp.id = pl.pupil_id
-  JOIN attendance_code c ON c.code = a.code
-  CROSS JOIN params pa
-  WHERE a.session_date BETWEEN pa.ay_start AND pa.d AND ${knownOn('a', 'pa.d')}
-  GROUP BY pl.pupil_id
+  SELECT yr.* FROM year_rates yr JOIN scope_pupils sp ON sp.id = yr.pupil_id
 )
 SELECT count(*)::int AS pupils,
        sum(pp.attended)::float8 / nullif(sum(pp.possible), 0) AS attendance_rate,

@@ -1,4 +1,5 @@
 import { FlagDefinition, FlagFamily, fmt, knownOn, num, pct } from '../flag-definition';
+import { YEAR_RATES_PLACEHOLDER } from '../year-rates';
 
 /**
  * Pupil rules (spec/indicators.md, "Pupil"). Settings are the pupil's authority's: the defaults ($2)
@@ -43,24 +44,7 @@ reduced AS (
   WHERE p.compulsory
     AND h.weekly_hours < (p.s->>('fullTimeHours' || alp_key_stage(p.nc_year)))::numeric
 ),
--- Counted per placement and code first (one index-only range scan), then per pupil: far fewer rows to join.
--- The as-of date is $1 itself, not params.d, so that the planner sees its value.
-year_counts AS (
-  SELECT a.placement_id, a.code, count(*) AS n
-  FROM attendance a
-  WHERE a.session_date BETWEEN make_date(alp_academic_year_start($1::date), 9, 1) AND $1::date
-    AND ${knownOn('a', '$1::date')}
-  GROUP BY a.placement_id, a.code
-),
-year_rates AS (
-  SELECT pl.pupil_id,
-         coalesce(sum(yc.n) FILTER (WHERE c.possible_session), 0)::integer AS possible,
-         coalesce(sum(yc.n) FILTER (WHERE c.attended), 0)::integer AS attended
-  FROM year_counts yc
-  JOIN placement pl ON pl.id = yc.placement_id
-  JOIN attendance_code c ON c.code = yc.code
-  GROUP BY pl.pupil_id
-),
+${YEAR_RATES_PLACEHOLDER},
 absence AS (
   SELECT p.*, r.possible, r.possible - r.attended AS absent,
          (r.possible - r.attended)::numeric / r.possible AS absence_rate
