@@ -88,7 +88,7 @@ export async function attendanceHistory(
 ): Promise<AttendanceVersion[]> {
   assertMayImport(principal);
   for (const [name, value] of Object.entries(filter))
-    if (value !== undefined && !isIsoDate(value))
+    if (value != null && !isIsoDate(value))
       throw new IngestError('INGEST_BAD_REQUEST', `${name} must be a date YYYY-MM-DD`, name);
   const found = await db.dataSource.query('SELECT id FROM placement WHERE placement_ref = $1', [
     placementRef,

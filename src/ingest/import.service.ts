@@ -57,12 +57,21 @@ export async function importFile(
   return importRecords(db, principal, kind, readRecords(source, format), opts);
 }
 
-/** Every `<kind>.csv` (or `.xlsx`) of a folder in dependency order; stops after the first rejected file. */
+export interface FolderOptions extends Omit<ImportOptions, 'format'> {
+  /** Told of each file as soon as it is done (the CLI prints progress with it). */
+  onFile?: (file: string, result: ImportResult) => void;
+}
+
+/**
+ * Every `<kind>.csv` (or `.xlsx`) of a folder in dependency order, each its own transaction; stops after
+ * the first rejected file (its result is the last one returned). A file that cannot be read as a whole
+ * throws an IngestError naming it, with `details.file`; the files before it stay imported.
+ */
 export async function importFolder(
   db: Database,
   principal: Principal,
   folder: string,
-  opts: Omit<ImportOptions, 'format'> = {},
+  opts: FolderOptions = {},
 ): Promise<ImportResult[]> {
   let names: string[];
   try {
@@ -74,19 +83,32 @@ export async function importFolder(
     );
   }
   const byName = new Map(names.map((n) => [n.toLowerCase(), n]));
-  const results: ImportResult[] = [];
-  for (const kind of IMPORT_KINDS) {
+  const files = IMPORT_KINDS.flatMap((kind) => {
     const name = byName.get(`${kind}.csv`) ?? byName.get(`${kind}.xlsx`);
-    if (!name) continue;
-    const result = await importFile(db, principal, kind, { path: path.join(folder, name) }, opts);
-    results.push(result);
-    if (result.errors.length > 0) break;
-  }
-  if (results.length === 0)
+    return name ? [{ kind, file: path.join(folder, name) }] : [];
+  });
+  if (files.length === 0)
     throw new IngestError(
       'INGEST_UNREADABLE',
       `no import files in ${folder}; expected some of ${IMPORT_KINDS.map((k) => `${k}.csv`).join(', ')}`,
     );
+  const results: ImportResult[] = [];
+  for (const { kind, file } of files) {
+    let result: ImportResult;
+    try {
+      result = await importFile(db, principal, kind, { path: file }, opts);
+    } catch (err) {
+      if (err instanceof IngestError)
+        throw new IngestError(err.code, `${path.basename(file)}: ${err.message}`, err.field, {
+          ...err.details,
+          file,
+        });
+      throw err;
+    }
+    results.push(result);
+    opts.onFile?.(file, result);
+    if (result.errors.length > 0) break;
+  }
   return results;
 }
 

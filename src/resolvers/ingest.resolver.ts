@@ -1,0 +1,51 @@
+import { Arg, Args, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { attendanceHistory, submitAttendance } from '../ingest';
+import { importUpload } from '../ingest/upload.service';
+import {
+  AttendanceHistoryArgs,
+  AttendanceRegisterInput,
+  AttendanceVersionType,
+  ImportFileArgs,
+  ImportResultType,
+  toAttendanceVersionType,
+  toImportResultType,
+} from '../schema/ingest.types';
+import { Context } from '../server/context';
+
+@Resolver()
+export class IngestResolver {
+  @Mutation(() => ImportResultType, {
+    description:
+      'Imports one file of the bulk contract (spec/import-formats.md) as one transaction: counts, or every rejected row and nothing stored.',
+  })
+  async importFile(@Args() args: ImportFileArgs, @Ctx() ctx: Context): Promise<ImportResultType> {
+    return toImportResultType(await importUpload(ctx.db, ctx.principal, args));
+  }
+
+  @Mutation(() => ImportResultType, {
+    description:
+      'Records a register of marks, recorded by the caller now. A changed code is a correction; earlier versions stay in the history.',
+  })
+  async submitAttendance(
+    @Arg('register') register: AttendanceRegisterInput,
+    @Ctx() ctx: Context,
+  ): Promise<ImportResultType> {
+    return toImportResultType(await submitAttendance(ctx.db, ctx.principal, register));
+  }
+
+  @Query(() => [AttendanceVersionType], {
+    description: "Every version of a placement's session marks, by session then time recorded.",
+  })
+  async attendanceHistory(
+    @Args() args: AttendanceHistoryArgs,
+    @Ctx() ctx: Context,
+  ): Promise<AttendanceVersionType[]> {
+    const { placementRef, from, to, asOf } = args;
+    const versions = await attendanceHistory(ctx.db, ctx.principal, placementRef, {
+      from: from ?? undefined,
+      to: to ?? undefined,
+      asOf: asOf ?? undefined,
+    });
+    return versions.map(toAttendanceVersionType);
+  }
+}

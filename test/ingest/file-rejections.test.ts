@@ -1,0 +1,147 @@
+import { Database } from '../../src/db/database';
+import { IngestError, importFile } from '../../src/ingest';
+import { createTestDatabase } from '../support/database';
+import { admin, importCsv, loadBase, tableCounts, UPN_802 } from './ingest-fixtures';
+
+/** Whole-file problems: refused with a clear message (an IngestError) and nothing stored. */
+describe('files that cannot be read as a whole', () => {
+  let db: Database;
+  let before: Record<string, number>;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    await loadBase(db);
+    before = await tableCounts(db);
+  });
+  afterAll(async () => {
+    await db.close();
+  });
+
+  async function refused(content: Buffer | string, code: string, message: RegExp): Promise<void> {
+    const buffer = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+    const attempt = importFile(db, admin, 'pupils', { content: buffer });
+    await expect(attempt).rejects.toBeInstanceOf(IngestError);
+    await expect(attempt).rejects.toMatchObject({ code, message: expect.stringMatching(message) });
+    expect(await tableCounts(db)).toEqual(before);
+  }
+
+  const header = 'upn,first_name,last_name,date_of_birth,la_code\n';
+  const good = `${UPN_802},Ada,Renamed,2011-05-01,802\n`;
+
+  it('broken quoting', async () => {
+    await refused(
+      `${header}${good}${UPN_802},"Ada,Test,2011-05-01,802\n`,
+      'INGEST_MALFORMED_CSV',
+      /^line 3: not valid CSV/,
+    );
+    await refused(
+      `${header}${good}${UPN_802},"Ada"x,Test,2011-05-01,802\n`,
+      'INGEST_MALFORMED_CSV',
+      /^line 3: not valid CSV/,
+    );
+  });
+
+  it('a missing required column', async () => {
+    await refused(
+      'upn,first_name,last_name,la_code\n',
+      'INGEST_MISSING_COLUMN',
+      /required column date_of_birth missing/,
+    );
+  });
+
+  it('an unknown column', async () => {
+    await refused(
+      `${header.trim()},shoe_size\n`,
+      'INGEST_UNKNOWN_COLUMN',
+      /unknown column shoe_size in a pupils file; the columns are: upn/,
+    );
+  });
+
+  it('a column given twice', async () => {
+    await refused(`${header.trim()},UPN\n`, 'INGEST_DUPLICATE_COLUMN', /column upn appears twice/);
+  });
+
+  it('an empty file', async () => {
+    await refused('', 'INGEST_EMPTY_FILE', /the file is empty/);
+    await refused('\n\n', 'INGEST_EMPTY_FILE', /the file is empty/);
+  });
+
+  it('a 10 MB cell', async () => {
+    await refused(
+      `${header}${UPN_802},${'x'.repeat(10 * 1024 * 1024)},Test,2011-05-01,802\n`,
+      'INGEST_ROW_TOO_LARGE',
+      /^line 2: a row is longer than/,
+    );
+  });
+
+  it('UTF-16 with and without a byte-order mark', async () => {
+    const utf16 = Buffer.from(`\ufeff${header}${good}`, 'utf16le');
+    await refused(utf16, 'INGEST_ENCODING', /UTF-16/);
+    await refused(Buffer.from(`${header}${good}`, 'utf16le'), 'INGEST_ENCODING', /not UTF-8/);
+  });
+
+  it('Latin-1 bytes that are not UTF-8, with the line they are on', async () => {
+    await refused(
+      Buffer.from(`${header}${UPN_802},Zo\u00eb,Test,2011-05-01,802\n`, 'latin1'),
+      'INGEST_ENCODING',
+      /^line 2: .*not UTF-8/,
+    );
+  });
+
+  it('a row with more or fewer cells than the header is a bad row', async () => {
+    const result = await importCsv(
+      db,
+      'pupils',
+      `${header}${UPN_802},Ada,Test,2011-05-01,802,extra\n${UPN_802},Ada\n`,
+    );
+    expect(result.errors).toEqual([
+      { line: 2, column: '', value: '', reason: 'the row has 6 cells, the header has 5' },
+      { line: 3, column: '', value: '', reason: 'the row has 2 cells, the header has 5' },
+    ]);
+    expect(await tableCounts(db)).toEqual(before);
+  });
+
+  it('accepts a byte-order mark, header names in any case, order and spacing, and quoted cells', async () => {
+    const text = `\ufeff LA_Code , Date_Of_Birth,UPN,last_name,first_name\r\n802,2011-05-01,${UPN_802},"Test, Jr","Ada ""A"""\r\n`;
+    const result = await importCsv(db, 'pupils', text);
+    expect(result).toMatchObject({ rows: 1, updated: 1, errors: [] });
+    const [pupil] = await db.dataSource.query('SELECT first_name, last_name FROM pupil WHERE upn = $1', [
+      UPN_802,
+    ]);
+    expect(pupil).toEqual({ first_name: 'Ada "A"', last_name: 'Test, Jr' });
+    await importCsv(db, 'pupils', `${header}${UPN_802},Ada,Test,2011-05-01,802\n`);
+  });
+
+  it('a header only: nothing to store, no error', async () => {
+    const result = await importCsv(db, 'pupils', header);
+    expect(result).toEqual({
+      kind: 'pupils',
+      rows: 0,
+      inserted: 0,
+      updated: 0,
+      unchanged: 0,
+      errors: [],
+      errorsNotListed: 0,
+    });
+    expect(await tableCounts(db)).toEqual(before);
+  });
+
+  it('an unreadable path and an unknown kind', async () => {
+    await expect(importFile(db, admin, 'pupils', { path: '/nonexistent/pupils.csv' })).rejects.toMatchObject({
+      code: 'INGEST_UNREADABLE',
+    });
+    await expect(
+      importFile(db, admin, 'pupil' as never, { content: Buffer.from(header) }),
+    ).rejects.toMatchObject({
+      code: 'INGEST_UNKNOWN_KIND',
+    });
+  });
+
+  it('a caller who sees aggregates only may not import', async () => {
+    const governor = { ...admin, role: 'governor' as const, aggregatesOnly: true };
+    await expect(
+      importFile(db, governor, 'pupils', { content: Buffer.from(`${header}${good}`) }),
+    ).rejects.toMatchObject({
+      code: 'INGEST_FORBIDDEN',
+    });
+  });
+});
