@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Command } from 'commander';
 import { registerDemo } from './demo.command';
 import { registerFlags } from './flags.command';
+import { registerImport } from './import.command';
 import { registerIndicators } from './indicators.command';
 import { registerMigrate } from './migrate.command';
 import { registerReport } from './report.command';
@@ -17,6 +18,7 @@ const COMMANDS: ((program: Command) => void)[] = [
   registerSettings,
   registerSchema,
   registerDemo,
+  registerImport,
 ];
 
 export function buildProgram(): Command {

@@ -3,6 +3,7 @@ import { AuthorityResolver } from './authority.resolver';
 import { DestinationResolver } from './destination.resolver';
 import { FlagsResolver } from './flags.resolver';
 import { IndicatorsResolver } from './indicators.resolver';
+import { IngestResolver } from './ingest.resolver';
 import { PlacementResolver } from './placement.resolver';
 import { PlacementPlanResolver } from './placement-plan.resolver';
 import { ProviderResolver } from './provider.resolver';
@@ -25,4 +26,5 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   FlagsResolver,
   IndicatorsResolver,
   SettingsResolver,
+  IngestResolver,
 ];
