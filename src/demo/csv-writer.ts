@@ -1,5 +1,6 @@
 import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import { DomainError } from '../errors';
 import { DEMO_COLUMNS, DEMO_KINDS, DemoKind, DemoRow } from './columns';
 import { DemoData } from './generate';
 
@@ -20,7 +21,15 @@ export interface WrittenFile {
  */
 export function writeDemoCsv(folder: string, data: DemoData): WrittenFile[] {
   const correctionsDir = path.join(folder, CORRECTIONS_FOLDER);
-  mkdirSync(correctionsDir, { recursive: true });
+  try {
+    mkdirSync(correctionsDir, { recursive: true });
+  } catch (err) {
+    throw new DomainError(
+      'DEMO_OUTPUT_UNWRITABLE',
+      `cannot write the demo into ${folder}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+      'out',
+    );
+  }
   const written: WrittenFile[] = [];
   const pending: string[] = [];
   try {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -66,6 +66,16 @@ describe('writeDemoCsv', () => {
     });
     expect(corrections).toEqual([...demo.corrections()]);
     expect(readFileSync(path.join(dir, 'placements.csv'), 'utf8')).toContain('"');
+  });
+
+  test('an output folder that cannot be made is a clear error, and no file is left behind', () => {
+    const dir = tmp();
+    const blocker = path.join(dir, 'taken');
+    writeFileSync(blocker, 'not a folder');
+    expect(() => writeDemoCsv(blocker, generateDemo({ seed: 1, pupils: 20, today: TODAY }))).toThrow(
+      /cannot write the demo into .*taken: (EEXIST|ENOTDIR)/,
+    );
+    expect(readdirSync(dir)).toEqual(['taken']);
   });
 
   test('csvLine quotes commas, quotes, line breaks and edge spaces', () => {
