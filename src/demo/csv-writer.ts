@@ -1,7 +1,7 @@
 import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { DomainError } from '../errors';
 import { DEMO_COLUMNS, DEMO_KINDS, DemoKind, DemoRow } from './columns';
+import { DemoError } from './demo-error';
 import { DemoData } from './generate';
 
 /** Where the school's later corrections of attendance go: a second delivery, imported after the first. */
@@ -24,7 +24,7 @@ export function writeDemoCsv(folder: string, data: DemoData): WrittenFile[] {
   try {
     mkdirSync(correctionsDir, { recursive: true });
   } catch (err) {
-    throw new DomainError(
+    throw new DemoError(
       'DEMO_OUTPUT_UNWRITABLE',
       `cannot write the demo into ${folder}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
       'out',

@@ -1,9 +1,9 @@
 import { base, en, en_GB, Faker } from '@faker-js/faker';
 import { academicYearStart, IsoDate, isIsoDate, londonToday } from '../domain/dates';
-import { DomainError } from '../errors';
 import { AttendanceMark, placementMarks } from './attendance';
 import { academicYearCalendar, SchoolDays } from './calendar';
 import { DemoKind, DemoRow } from './columns';
+import { DemoError } from './demo-error';
 import { makeDestinations } from './destinations';
 import { DemoProvider, makeEvidence, makeProviders, makeSchools, makeVisits } from './organisations';
 import { makePlacements, PlacementPlan, REASONS, TYPES } from './placements';
@@ -224,7 +224,7 @@ function checkOptions(opts: DemoOptions): DemoData['options'] {
   const authorities = opts.authorities ?? AUTHORITIES.length;
   const placements = opts.placements ?? Math.round(opts.pupils * 1.3);
   const historyYears = opts.historyYears ?? 1;
-  const problem = (field: string, message: string) => new DomainError('DEMO_OPTION_INVALID', message, field);
+  const problem = (field: string, message: string) => new DemoError('DEMO_OPTION_INVALID', message, field);
   if (!Number.isSafeInteger(opts.seed)) throw problem('seed', `seed must be an integer, got ${opts.seed}`);
   if (!Number.isInteger(opts.pupils) || opts.pupils < 10 || opts.pupils > DEMO_LIMITS.pupils)
     throw problem(

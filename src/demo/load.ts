@@ -3,9 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { localAdministrator, Principal } from '../auth/principal';
 import { Database } from '../db/database';
-import { DomainError } from '../errors';
 import { ImportResult, importFolder } from '../ingest';
 import { CORRECTIONS_FOLDER, writeDemoCsv } from './csv-writer';
+import { DemoError } from './demo-error';
 import { DemoOptions, generateDemo } from './generate';
 
 export interface DemoLoadSummary {
@@ -71,7 +71,7 @@ function checked(results: ImportResult[]): ImportResult[] {
       .slice(0, 5)
       .map((e) => `line ${e.line} ${e.column} "${e.value}": ${e.reason}`)
       .join('; ');
-    throw new DomainError(
+    throw new DemoError(
       'DEMO_REJECTED',
       `the importer rejected ${rejected.errors.length + rejected.errorsNotListed} demo ${rejected.kind} rows: ${shown}`,
       rejected.kind,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { DemoData, generateDemo } from '../../src/demo';
+import { DemoData, DemoError, generateDemo } from '../../src/demo';
 import { isCompulsoryAge, isIsoDate, isWeekday, keyStage, ncYear } from '../../src/domain/dates';
 import { isValidUpn } from '../../src/domain/upn';
 
@@ -204,6 +204,15 @@ describe('generateDemo', () => {
     const firstMark = [...long.attendance()].map((a) => a.date).sort()[0];
     expect(firstMark < '2025-01-01').toBe(true);
     expect(() => generateDemo({ seed: 1, pupils: 5 })).toThrow(/pupils must be a whole number from 10/);
+    const refused = (() => {
+      try {
+        generateDemo({ seed: 1, pupils: 5 });
+      } catch (err) {
+        return err;
+      }
+    })();
+    expect(refused).toBeInstanceOf(DemoError);
+    expect(refused).toMatchObject({ code: 'DEMO_OPTION_INVALID', field: 'pupils' });
     expect(() =>
       generateDemo({ seed: 1, pupils: 50, typeMix: { full_time: 0, part_time: 0, in_school: 0 } }),
     ).toThrow(/type mix/);
