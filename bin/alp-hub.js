@@ -8,6 +8,11 @@ if (!fs.existsSync(entry)) {
   console.error('alp-hub is not built yet: run `npm run build` (npm install does it through `prepare`).');
   process.exit(1);
 }
+// `alp-hub flags | head` closes the pipe early: that is not an error.
+process.stdout.on('error', (err) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
 require(entry)
   .main(process.argv)
   .catch((err) => {

@@ -3,6 +3,29 @@ import { Client } from 'pg';
 import { Logger } from 'typeorm';
 import { Database, openDatabase } from '../../src/db/database';
 
+export interface ServerDatabase {
+  url: string;
+  drop(): Promise<void>;
+}
+
+/** A new, empty database on the real server named by `serverUrl`; `drop()` removes it. */
+export async function createServerDatabase(serverUrl: string): Promise<ServerDatabase> {
+  const name = `alp_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const admin = async (sql: string) => {
+    const c = new Client({ connectionString: serverUrl });
+    await c.connect();
+    try {
+      await c.query(sql);
+    } finally {
+      await c.end();
+    }
+  };
+  await admin(`CREATE DATABASE ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
 /**
  * A fresh, migrated database for one test file: a new database on the real server when DATABASE_URL
  * is set (dropped on close), else an in-memory embedded PGlite.
@@ -14,22 +37,13 @@ export async function createTestDatabase(
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) return openDatabase({ dataDir: null, migrate, logger: opts.logger });
 
-  const name = `alp_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const admin = new Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const db = await openDatabase({ url: url.toString(), migrate, logger: opts.logger });
+  const server = await createServerDatabase(serverUrl);
+  const db = await openDatabase({ url: server.url, migrate, logger: opts.logger });
   return {
     ...db,
     async close() {
       await db.close();
-      const c = new Client({ connectionString: serverUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
+      await server.drop();
     },
   };
 }

@@ -1,0 +1,67 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { buildProgram } from '../../src/cli/main';
+import { createServerDatabase, ServerDatabase } from './database';
+
+export interface CliRun {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
+
+export interface CliEnvironment {
+  /** Runs `alp-hub <args>` in this process against this environment's database. */
+  run(...args: string[]): Promise<CliRun>;
+  close(): Promise<void>;
+}
+
+/**
+ * The CLI as a user runs it, on its own database: a new database on the real server when
+ * DATABASE_URL is set, else an embedded one in a temporary folder (what `npx alp-hub` does with no
+ * DATABASE_URL). Each run opens and closes the database, as the command does.
+ */
+export async function createCliEnvironment(): Promise<CliEnvironment> {
+  const serverUrl = process.env.DATABASE_URL;
+  const server: ServerDatabase | null = serverUrl ? await createServerDatabase(serverUrl) : null;
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'alp-hub-cli-'));
+  return {
+    async run(...args) {
+      const saved = {
+        url: process.env.DATABASE_URL,
+        dir: process.env.ALP_HUB_DATA_DIR,
+        code: process.exitCode,
+      };
+      if (server) process.env.DATABASE_URL = server.url;
+      process.env.ALP_HUB_DATA_DIR = dataDir;
+      process.exitCode = undefined;
+      const out: string[] = [];
+      const err: string[] = [];
+      const log = jest.spyOn(console, 'log').mockImplementation((...a) => void out.push(a.join(' ')));
+      const error = jest.spyOn(console, 'error').mockImplementation((...a) => void err.push(a.join(' ')));
+      let exitCode = 0;
+      try {
+        const program = buildProgram().exitOverride();
+        program.configureOutput({ writeOut: (s) => out.push(s), writeErr: (s) => err.push(s) });
+        await program.parseAsync(['node', 'alp-hub', ...args]);
+        exitCode = Number(process.exitCode ?? 0);
+      } catch (e) {
+        err.push(e instanceof Error ? e.message : String(e));
+        exitCode = 1;
+      } finally {
+        log.mockRestore();
+        error.mockRestore();
+        process.env.DATABASE_URL = saved.url;
+        if (saved.url === undefined) delete process.env.DATABASE_URL;
+        process.env.ALP_HUB_DATA_DIR = saved.dir;
+        if (saved.dir === undefined) delete process.env.ALP_HUB_DATA_DIR;
+        process.exitCode = saved.code;
+      }
+      return { stdout: out.join('\n'), stderr: err.join('\n'), exitCode };
+    },
+    async close() {
+      await server?.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
