@@ -187,8 +187,10 @@ export async function importRecords(
         if (next.done) break;
         batch = next.value;
       }
-    } finally {
       await writer.finish();
+    } catch (err) {
+      await writer.abort();
+      throw err;
     }
     phase('stream, parse and stage');
     await client.query('ANALYZE ingest_stage');

@@ -8,8 +8,10 @@ export interface StagingWriter {
   write(values: (string | null)[]): void;
   /** Hands buffered rows to the database, waiting while it is behind. */
   drain(): Promise<void>;
-  /** Completes the load; after a failure it is still called so the connection is usable for ROLLBACK. */
+  /** Completes the load. */
   finish(): Promise<void>;
+  /** After a failure: leaves the connection able to ROLLBACK, whatever state the load is in. */
+  abort(): Promise<void>;
 }
 
 function quoteIdent(name: string): string {
@@ -66,6 +68,13 @@ class CopyWriter implements StagingWriter {
     this.stream.end();
     await done;
   }
+
+  async abort(): Promise<void> {
+    this.chunk = '';
+    if (this.stream.destroyed || this.stream.writableFinished) return;
+    // Ending the COPY (rather than destroying it) keeps the protocol in step; the rows go with ROLLBACK.
+    await this.finish().catch(() => undefined);
+  }
 }
 
 const BATCH_ROWS = 5_000;
@@ -102,5 +111,9 @@ class UnnestWriter implements StagingWriter {
 
   finish(): Promise<void> {
     return this.flush();
+  }
+
+  async abort(): Promise<void> {
+    this.columns = this.columns.map(() => []);
   }
 }

@@ -40,6 +40,17 @@ describe('files that cannot be read as a whole', () => {
     );
   });
 
+  it('broken quoting after thousands of rows already sent to the database', async () => {
+    const rows = Array.from({ length: 5000 }, () => good).join('');
+    await refused(
+      `${header}${rows}${UPN_802},"Ada"x,Test,2011-05-01,802\n`,
+      'INGEST_MALFORMED_CSV',
+      /^line 5002: /,
+    );
+    expect(await importCsv(db, 'pupils', `${header}${good}`)).toMatchObject({ rows: 1, errors: [] });
+    await importCsv(db, 'pupils', `${header}${UPN_802},Ada,Test,2011-05-01,802\n`);
+  });
+
   it('a missing required column', async () => {
     await refused(
       'upn,first_name,last_name,la_code\n',
