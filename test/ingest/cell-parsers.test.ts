@@ -1,0 +1,96 @@
+import { londonDate } from '../../src/domain/dates';
+import {
+  boolean,
+  CellProblem,
+  date,
+  hours,
+  oneOf,
+  pounds,
+  sessionPattern,
+  timestamp,
+} from '../../src/ingest/cell-parsers';
+import { londonWallToUtc } from '../../src/ingest/london-time';
+
+function problem(parse: (raw: string) => string, raw: string): string {
+  try {
+    return `accepted ${parse(raw)}`;
+  } catch (err) {
+    if (err instanceof CellProblem) return err.message;
+    throw err;
+  }
+}
+
+/** The London wall-clock fields of an instant, as UTC-epoch milliseconds, by Intl (the reference). */
+function londonWall(utcMs: number): number {
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Europe/London',
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).formatToParts(new Date(utcMs));
+  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
+  return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'));
+}
+
+describe('cell parsers', () => {
+  it('booleans in every spelling, any case', () => {
+    for (const raw of ['true', 'TRUE', 'yes', 'Y', '1']) expect(boolean(raw)).toBe('t');
+    for (const raw of ['false', 'No', 'n', '0']) expect(boolean(raw)).toBe('f');
+    expect(problem(boolean, 'maybe')).toBe('a yes/no value is one of true/false, yes/no, y/n, 1/0');
+  });
+
+  it('enumerations match any case and store the spelling of the spec', () => {
+    const gender = oneOf(['F', 'M', 'X']);
+    expect(gender('f')).toBe('F');
+    expect(problem(gender, 'female')).toBe('must be one of: F, M, X');
+    expect(sessionPattern('fri-pm  mon-am MON-AM')).toBe('MON-AM FRI-PM');
+    expect(problem(sessionPattern, 'SAT-AM')).toMatch(/^unknown session SAT-AM/);
+  });
+
+  it('dates must exist', () => {
+    expect(date('2024-02-29')).toBe('2024-02-29');
+    expect(problem(date, '2025-02-29')).toBe('2025-02-29 is not a date that exists');
+    expect(problem(date, '2025-2-1')).toBe('a date is written YYYY-MM-DD');
+  });
+
+  it('money is pounds with optional pence, stored as integer pence', () => {
+    expect(pounds('120')).toBe('12000');
+    expect(pounds('120.5')).toBe('12050');
+    expect(pounds('5000000.99')).toBe('500000099');
+    for (const raw of ['£120', '1,000', '-5', '1.234'])
+      expect(problem(pounds, raw)).toMatch(/^money is pounds/);
+  });
+
+  it('hours between 0 and 40', () => {
+    expect(hours('0')).toBe('0');
+    expect(hours('40')).toBe('40');
+    expect(hours('12.25')).toBe('12.25');
+    expect(problem(hours, '40.01')).toBe('hours outside 0 to 40');
+    expect(problem(hours, '-0.5')).toBe('hours outside 0 to 40');
+    expect(problem(hours, 'ten')).toBe('hours are a number such as 12.5');
+  });
+
+  it('timestamps with an offset keep it; without one they are London time', () => {
+    expect(timestamp('2026-01-12T09:10:00Z')).toBe('2026-01-12T09:10:00+00:00');
+    expect(timestamp('2026-04-14T09:40:00+01:00')).toBe('2026-04-14T09:40:00+01:00');
+    expect(timestamp('2026-04-14 09:40')).toBe('2026-04-14T08:40:00.000Z');
+    expect(timestamp('2026-01-14T09:40:05')).toBe('2026-01-14T09:40:05.000Z');
+    expect(problem(timestamp, '2026-02-30T09:00:00Z')).toBe('2026-02-30 is not a date that exists');
+    expect(problem(timestamp, '2026-01-12T24:00:00Z')).toBe('2026-01-12T24:00:00Z is not a time that exists');
+    expect(problem(timestamp, '12/01/2026 09:00')).toMatch(/ISO 8601/);
+  });
+
+  it('London wall time agrees with the time-zone database every hour of 2025 and 2026', () => {
+    for (let utc = Date.UTC(2025, 0, 1); utc < Date.UTC(2027, 0, 1); utc += 3_600_000) {
+      const wall = londonWall(utc);
+      const back = londonWallToUtc(wall);
+      // In the repeated autumn hour the first (BST) instant is chosen; it shows the same wall time.
+      expect(londonWall(back)).toBe(wall);
+      if (back !== utc) expect(back).toBe(utc - 3_600_000);
+    }
+    expect(londonDate(new Date(londonWallToUtc(Date.UTC(2026, 5, 30, 23, 30))))).toBe('2026-06-30');
+  });
+});
