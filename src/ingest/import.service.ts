@@ -1,5 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
+import { PoolClient } from 'pg';
 import { Principal } from '../auth/principal';
 import { Database } from '../db/database';
 import { IngestError } from './ingest-error';
@@ -159,7 +160,8 @@ export async function importRecords(
   const errors = new ErrorList(opts.errorLimit ?? DEFAULT_ERROR_LIMIT);
 
   const runner = db.dataSource.createQueryRunner();
-  const client = (await runner.connect()) as import('pg').PoolClient;
+  // TypeORM's postgres runner hands out the pg client itself, which COPY needs.
+  const client = (await runner.connect()) as PoolClient;
   let rows = 0;
   let mark = opts.onPhase ? performance.now() : 0;
   const phase = (name: string) => {
