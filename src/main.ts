@@ -3,9 +3,7 @@ import { loadConfig } from './config';
 import { openDatabase } from './db/database';
 import { loadDemoIfEmpty } from './demo';
 import { logger } from './logger';
-import { dashboardRouter } from './reports/dashboard.routes';
 import { startServer } from './server/app';
-import { defaultPrincipalFor } from './server/context';
 
 /** `npm start`: migrate, load the demo authority into an empty database, serve GraphQL and the dashboard. */
 async function main(): Promise<void> {
@@ -30,7 +28,6 @@ async function main(): Promise<void> {
     );
   }
   const server = await startServer({ db, port: config.PORT, host: config.HOST });
-  server.app.use(dashboardRouter(db, defaultPrincipalFor));
   logger.info(`GraphQL at ${server.url}; dashboard at ${server.url.replace(/\/graphql$/, '/')}`);
 
   const stop = async (signal: string) => {

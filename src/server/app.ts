@@ -6,6 +6,7 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { Database } from '../db/database';
+import { dashboardRouter } from '../reports/dashboard.routes';
 import { buildHubSchema } from '../schema/build-schema';
 import { Context, createContext, defaultPrincipalFor, PrincipalFor } from './context';
 import { formatError } from './format-error';
@@ -20,8 +21,8 @@ export interface AppOptions {
 }
 
 /**
- * The hub's express app with the GraphQL API at /graphql (the Apollo landing page on GET in a browser,
- * introspection on). `app` stays open so that other routes (dashboard, reports) can be added.
+ * The hub's express app: the GraphQL API at /graphql (the Apollo landing page on GET in a browser,
+ * introspection on) and the dashboard at /, both deciding the caller with the same `principalFor`.
  */
 export async function createApp(opts: AppOptions): Promise<{ app: express.Express; stop(): Promise<void> }> {
   const principalFor = opts.principalFor ?? defaultPrincipalFor;
@@ -42,6 +43,7 @@ export async function createApp(opts: AppOptions): Promise<{ app: express.Expres
       context: async ({ req }) => createContext(opts.db, principalFor(req)),
     }),
   );
+  app.use(dashboardRouter(opts.db, principalFor));
   return { app, stop: () => apollo.stop() };
 }
 

@@ -2,7 +2,6 @@ import path from 'node:path';
 import request from 'supertest';
 import { localAdministrator, Principal } from '../../src/auth/principal';
 import { importFolder } from '../../src/ingest';
-import { dashboardRouter } from '../../src/reports/dashboard.routes';
 import { startTestApi, TestApi } from '../support/api-server';
 
 const EXAMPLE = path.join(__dirname, '../../spec/example');
@@ -13,10 +12,9 @@ describe('dashboard', () => {
   let principal: Principal = localAdministrator();
 
   beforeAll(async () => {
-    api = await startTestApi();
+    api = await startTestApi({ principalFor: () => principal });
     const results = await importFolder(api.db, localAdministrator(), EXAMPLE);
     expect(results.flatMap((r) => r.errors)).toEqual([]);
-    api.server.app.use(dashboardRouter(api.db, () => principal));
     base = api.server.url.replace(/\/graphql$/, '');
   });
   afterAll(() => api.close());

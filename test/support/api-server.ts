@@ -2,6 +2,7 @@ import request from 'supertest';
 import { Logger } from 'typeorm';
 import { Database } from '../../src/db/database';
 import { RunningServer, startServer } from '../../src/server/app';
+import { PrincipalFor } from '../../src/server/context';
 import { createTestDatabase } from './database';
 
 /** A parsed JSON response body; tests check its shape with their assertions. */
@@ -23,9 +24,11 @@ export interface TestApi {
 }
 
 /** A fresh migrated database and the hub's server on a free loopback port. */
-export async function startTestApi(opts: { logger?: Logger } = {}): Promise<TestApi> {
+export async function startTestApi(
+  opts: { logger?: Logger; principalFor?: PrincipalFor } = {},
+): Promise<TestApi> {
   const db = await createTestDatabase({ logger: opts.logger });
-  const server = await startServer({ db, port: 0, host: '127.0.0.1' });
+  const server = await startServer({ db, port: 0, host: '127.0.0.1', principalFor: opts.principalFor });
   return {
     db,
     server,
