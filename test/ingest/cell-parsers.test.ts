@@ -9,6 +9,7 @@ import {
   sessionPattern,
   timestamp,
 } from '../../src/ingest/cell-parsers';
+import { errorsCsv } from '../../src/ingest/errors-csv';
 import { londonWallToUtc } from '../../src/ingest/london-time';
 
 function problem(parse: (raw: string) => string, raw: string): string {
@@ -92,5 +93,22 @@ describe('cell parsers', () => {
       if (back !== utc) expect(back).toBe(utc - 3_600_000);
     }
     expect(londonDate(new Date(londonWallToUtc(Date.UTC(2026, 5, 30, 23, 30))))).toBe('2026-06-30');
+  });
+});
+
+describe('the errors CSV', () => {
+  it('quotes per RFC 4180 and keeps spreadsheet formulas inert', () => {
+    const csv = errorsCsv([
+      { line: 2, column: 'name', value: 'a "b", c', reason: 'x' },
+      { line: 3, column: 'hours_per_week', value: '-1', reason: 'hours outside 0 to 40' },
+      { line: 4, column: 'notes', value: '=HYPERLINK("http://x")', reason: 'y' },
+    ]);
+    expect(csv.split('\r\n')).toEqual([
+      'line,column,value,reason',
+      '2,name,"a ""b"", c",x',
+      "3,hours_per_week,'-1,hours outside 0 to 40",
+      `4,notes,"'=HYPERLINK(""http://x"")",y`,
+      '',
+    ]);
   });
 });
