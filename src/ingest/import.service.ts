@@ -172,8 +172,9 @@ export async function importRecords(
   try {
     phase('connect');
     await client.query('BEGIN');
-    // Hash joins and the duplicate-key aggregate of a big file stay in memory instead of spilling.
-    await client.query(`SET LOCAL work_mem = '64MB'`);
+    // Hash joins, sorts and the duplicate-key aggregate of a million-row file stay in memory instead of
+    // spilling; the embedded database shares this process's memory, so it gets less.
+    await client.query(`SET LOCAL work_mem = '${db.embedded ? 64 : 160}MB'`);
     await client.query(createStagingTableSql(def));
     const writer = openStagingWriter(client, def, db.embedded);
     try {
