@@ -1,6 +1,7 @@
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import ExcelJS from 'exceljs';
 import { makeUpn } from '../../src/domain/upn';
 import { CliEnvironment, createCliEnvironment } from '../support/cli';
 
@@ -72,6 +73,22 @@ describe('alp-hub import', () => {
     expect(run.stderr).toContain('line 2, la_code "999": authority 999 does not exist');
     expect(run.stderr).toContain('stopped at schools.csv; the files after it were not imported');
     expect(existsSync(path.join(folder, 'schools.csv.errors.csv'))).toBe(true);
+  });
+
+  it('takes <kind>.xlsx workbooks in a folder, and a single workbook', async () => {
+    const folder = path.join(dir, 'workbooks');
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('Providers');
+    sheet.addRow(['Provider_Ref', 'Name', 'On_Framework', 'Registered', 'Environment_Risk']);
+    sheet.addRow(['WB-1', 'Workbook One', 'Yes', false, 'HIGH']);
+    sheet.addRow(['WB-2', 'Workbook Two', true, 'n', null]);
+    cpSync(path.join(dir, 'example', 'authorities.csv'), path.join(folder, 'authorities.csv'));
+    await workbook.xlsx.writeFile(path.join(folder, 'providers.xlsx'));
+    const run = await cli.run('import', folder);
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain('providers.xlsx: 2 rows: 2 inserted, 0 updated, 0 unchanged');
+    const single = await cli.run('import', path.join(folder, 'providers.xlsx'), '--kind', 'providers');
+    expect(single.stdout).toBe('providers.xlsx: 2 rows: 0 inserted, 0 updated, 2 unchanged');
   });
 
   it('refuses a file it cannot read as a whole, and a file whose kind it cannot tell', async () => {
