@@ -7,6 +7,7 @@ import {
   DESTINATIONS_SQL,
   PLACEMENT_LENGTH_SQL,
   POPULATION_SQL,
+  POPULATION_TOTAL_SQL,
   POSITIVE_ACTIVITIES,
   PROVIDERS_SQL,
 } from './aggregates/aggregates.sql';

@@ -57,25 +57,26 @@ export function givenParameters(rates: GivenYearRates): unknown[] {
  */
 const WEEKLY_SQL = `
 WITH spans AS (
-  SELECT pl.pupil_id, c.attended::integer AS attended,
+  SELECT a.placement_id, c.attended::integer AS attended, count(*)::integer AS n,
          greatest(0, (greatest(a.session_date, a.recorded_on) - $1::date + 6) / 7) AS k_from,
          least($2::integer, (least(coalesce(a.superseded_on, DATE '9999-12-31'),
                                    make_date(alp_academic_year_start(a.session_date) + 1, 9, 1))
                              - $1::date + 6) / 7) AS k_to
   FROM attendance a
   JOIN attendance_code c ON c.code = a.code AND c.possible_session
-  JOIN placement pl ON pl.id = a.placement_id
-  JOIN pupil p ON p.id = pl.pupil_id
-  JOIN authority au ON au.id = p.authority_id
   WHERE a.session_date BETWEEN make_date(alp_academic_year_start($1::date), 9, 1) AND $1::date + 7 * ($2::integer - 1)
-    AND ($3::text[] IS NULL OR au.la_code = ANY ($3::text[]))
+  GROUP BY a.placement_id, c.attended, k_from, k_to
 ),
 deltas AS (
-  SELECT s.pupil_id, e.k, sum(e.sign)::integer AS dp, sum(e.sign * s.attended)::integer AS da
+  SELECT pl.pupil_id, e.k, sum(e.sign * s.n)::integer AS dp, sum(e.sign * s.n * s.attended)::integer AS da
   FROM spans s
+  JOIN placement pl ON pl.id = s.placement_id
+  JOIN pupil p ON p.id = pl.pupil_id
+  JOIN authority au ON au.id = p.authority_id
   CROSS JOIN LATERAL (VALUES (s.k_from, 1), (s.k_to, -1)) AS e(k, sign)
   WHERE s.k_from < s.k_to AND e.k < $2::integer
-  GROUP BY s.pupil_id, e.k
+    AND ($3::text[] IS NULL OR au.la_code = ANY ($3::text[]))
+  GROUP BY pl.pupil_id, e.k
 )
 SELECT pupil_id, k,
        sum(dp) OVER (PARTITION BY pupil_id ORDER BY k)::integer AS possible,

@@ -30,6 +30,12 @@ active AS (
   WHERE pl.start_date <= pa.d AND (pl.end_date IS NULL OR pa.d <= pl.end_date)
 )`;
 
+/** Pupils in AP and active placements in total (the series needs no more). */
+export const POPULATION_TOTAL_SQL = `
+WITH ${common}
+SELECT 'all' AS dimension, 'all' AS value, count(DISTINCT pupil_id)::int AS pupils, count(*)::int AS placements
+FROM active`;
+
 /** Pupils in AP and active placements, in total and by each dimension. */
 export const POPULATION_SQL = `
 WITH ${common}

@@ -42,14 +42,20 @@ expected_sessions AS (
   WHERE coalesce(cardinality(ap.sessions), 0) = 0
      OR to_char(rd.day, 'DY') || '-' || x.session = ANY (ap.sessions)
 ),
+-- Sessions of those days with a record known on the date: one index-only range scan by session date,
+-- then a hashed anti-join (a probe per expected session cost several times as much; docs/indicators.md).
+reported AS (
+  SELECT a.placement_id, a.session_date, a.session
+  FROM attendance a
+  WHERE a.session_date >= (SELECT min(day) FROM recent_days) AND a.session_date < $1::date
+    AND a.recorded_on <= $1::date
+),
 unreported AS (
   SELECT e.placement_id, count(*) AS sessions, min(e.day) AS first_day,
          (array_agg(e.session ORDER BY e.day, e.session))[1] AS first_session
   FROM expected_sessions e
-  CROSS JOIN params pa
-  WHERE NOT EXISTS (SELECT 1 FROM attendance a
-                    WHERE a.placement_id = e.placement_id AND a.session_date = e.day
-                      AND a.session = e.session AND a.recorded_on <= pa.d)
+  -- NOT IN over non-null columns becomes a hashed subplan whatever the (poor) row estimates of the days.
+  WHERE (e.placement_id, e.day, e.session) NOT IN (SELECT placement_id, session_date, session FROM reported)
   GROUP BY e.placement_id
 ),
 last_review AS (

@@ -55,11 +55,27 @@ absence AS (
 -- UNEXPLAINED_ABSENCE without ranking a pupil's whole history: the latest possible session known on D
 -- that is not N or O (one backward index probe per placement), then the possible sessions after it,
 -- which are all N or O by construction. Sessions sort by date, then AM before PM.
+-- Only pupils whose latest possible session could be N or O need the probes below: those whose latest
+-- possible session of the last 14 days is N or O (an explained record of the same session wins), and
+-- those with none in those days.
+recent_latest AS (
+  SELECT DISTINCT ON (pl.pupil_id) pl.pupil_id, a.code IN ('N', 'O') AS unexplained
+  FROM attendance a
+  JOIN attendance_code c ON c.code = a.code AND c.possible_session
+  JOIN placement pl ON pl.id = a.placement_id
+  WHERE a.session_date > $1::date - 14 AND a.session_date <= $1::date AND ${knownOn('a', '$1::date')}
+  ORDER BY pl.pupil_id, a.session_date DESC, a.session DESC, a.code IN ('N', 'O')
+),
+unexplained_candidates AS (
+  SELECT p.* FROM pupils p
+  LEFT JOIN recent_latest r ON r.pupil_id = p.id
+  WHERE r.pupil_id IS NULL OR r.unexplained
+),
 last_explained AS (
   SELECT pl.pupil_id, max(le.session_date) AS last_date,
          max((le.session_date - DATE '2000-01-01') * 2 + CASE le.session WHEN 'PM' THEN 1 ELSE 0 END) AS last_skey
   FROM placement pl
-  JOIN pupils p ON p.id = pl.pupil_id
+  JOIN unexplained_candidates p ON p.id = pl.pupil_id
   LEFT JOIN LATERAL (
     SELECT a.session_date, a.session
     FROM attendance a
@@ -75,7 +91,7 @@ last_explained AS (
 unexplained AS (
   SELECT p.id, p.upn, p.authorities, p.s, min(x.session_date) AS since,
          count(DISTINCT (x.session_date, x.session)) AS sessions
-  FROM pupils p
+  FROM unexplained_candidates p
   JOIN last_explained le ON le.pupil_id = p.id
   JOIN placement pl ON pl.pupil_id = p.id AND pl.start_date <= $1::date
   CROSS JOIN LATERAL (
