@@ -89,7 +89,7 @@ async function headlineAndBreakdowns(
     value: string;
     pupils: number;
     placements: number;
-  }>(db, POPULATION_SQL, params);
+  }>(db, yearRates ? POPULATION_TOTAL_SQL : POPULATION_SQL, params); // a series point needs the total only
   const [attendance] = await queryAnalytics<{
     pupils: number;
     attendance_rate: number | null;
