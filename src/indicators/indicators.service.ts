@@ -277,23 +277,43 @@ export async function computeSeries(
   const dc = disclosureFor(principal);
   const first = await resolveScope(db, principal, dates[0], query.authority);
   const providerSettings = JSON.parse(first.settings);
-  const weekly = await weeklyYearRates(db, dates[0], dates.length, first.laCodes);
-  const points: SeriesPoint[] = new Array(dates.length);
+  // Two connections work through one queue: the one pass over attendance first, then the flags that
+  // need no year attendance, then, per date, the pupil flags and headline that use it.
+  const pupilFlags = FLAG_DEFINITIONS.filter((d) => d.subjectType === 'pupil');
+  const otherFlags = FLAG_DEFINITIONS.filter((d) => d.subjectType !== 'pupil');
+  let weekly: Promise<GivenYearRates[]> | undefined;
+  const otherCounts: Map<string, number>[] = new Array(dates.length);
+  const headlines: Record<string, Measure>[] = new Array(dates.length);
+  const pupilCounts: Map<string, number>[] = new Array(dates.length);
+  const tasks: (() => Promise<void>)[] = [
+    async () => {
+      weekly = weeklyYearRates(db, dates[0], dates.length, first.laCodes);
+      await weekly;
+    },
+    ...dates.map((date, i) => async () => {
+      otherCounts[i] = await countFlags(db, date, first.laCodes, providerSettings, undefined, otherFlags);
+    }),
+    ...dates.map((date, i) => async () => {
+      const rates = (await (weekly as Promise<GivenYearRates[]>))[i];
+      headlines[i] = (await headlineAndBreakdowns(db, { ...first, asOf: date }, dc, rates)).headline;
+      pupilCounts[i] = await countFlags(db, date, first.laCodes, providerSettings, rates, pupilFlags);
+    }),
+  ];
   let next = 0;
   const worker = async () => {
-    while (next < dates.length) {
-      const i = next;
+    while (next < tasks.length) {
+      const task = tasks[next];
       next += 1;
-      const scope = { ...first, asOf: dates[i] };
-      const { headline } = await headlineAndBreakdowns(db, scope, dc, weekly[i]);
-      const counts = await countFlags(db, dates[i], first.laCodes, providerSettings, weekly[i]);
-      points[i] = {
-        date: dates[i],
-        headline,
-        flagCounts: FLAG_DEFINITIONS.map((d) => ({ code: d.code, count: dc.count(counts.get(d.code) ?? 0) })),
-      };
+      await task();
     }
   };
   await Promise.all(Array.from({ length: SERIES_CONCURRENCY }, worker));
-  return points;
+  return dates.map((date, i) => ({
+    date,
+    headline: headlines[i],
+    flagCounts: FLAG_DEFINITIONS.map((d) => ({
+      code: d.code,
+      count: dc.count(pupilCounts[i].get(d.code) ?? otherCounts[i].get(d.code) ?? 0),
+    })),
+  }));
 }

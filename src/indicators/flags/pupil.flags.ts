@@ -56,14 +56,14 @@ absence AS (
 -- that is not N or O (one backward index probe per placement), then the possible sessions after it,
 -- which are all N or O by construction. Sessions sort by date, then AM before PM.
 -- Only pupils whose latest possible session could be N or O need the probes below: those whose latest
--- possible session of the last 14 days is N or O (an explained record of the same session wins), and
+-- possible session of the last 7 days is N or O (an explained record of the same session wins), and
 -- those with none in those days.
 recent_latest AS (
   SELECT DISTINCT ON (pl.pupil_id) pl.pupil_id, a.code IN ('N', 'O') AS unexplained
   FROM attendance a
   JOIN attendance_code c ON c.code = a.code AND c.possible_session
   JOIN placement pl ON pl.id = a.placement_id
-  WHERE a.session_date > $1::date - 14 AND a.session_date <= $1::date AND ${knownOn('a', '$1::date')}
+  WHERE a.session_date > $1::date - 7 AND a.session_date <= $1::date AND ${knownOn('a', '$1::date')}
   ORDER BY pl.pupil_id, a.session_date DESC, a.session DESC, a.code IN ('N', 'O')
 ),
 unexplained_candidates AS (
