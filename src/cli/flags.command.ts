@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { localAdministrator } from '../auth/principal';
 import type { Flag } from '../indicators/flag-definition';
 import { computeFlags } from '../indicators/flags.service';
-import { FLAG_CODES, SUBJECT_TYPES } from '../indicators/registry';
+import { FLAG_CODES, flagDefinition, SUBJECT_TYPES } from '../indicators/registry';
 import { formatTable } from '../indicators/text-table';
 import { withDatabase } from './database';
 
@@ -12,6 +12,26 @@ interface FlagsOptions {
   code?: string[];
   subjectType?: 'pupil' | 'placement' | 'provider';
   json?: boolean;
+  csv?: boolean;
+}
+
+const CSV_HEADER = ['code', 'title', 'subject_type', 'subject_key', 'authorities', 'reason'];
+
+function csvCell(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+/** The flags as CSV (RFC 4180), titles from the registry; authorities space-separated. */
+export function renderFlagsCsv(flags: Flag[]): string {
+  const rows = flags.map((f) => [
+    f.code,
+    flagDefinition(f.code)?.title ?? f.code,
+    f.subjectType,
+    f.subjectKey,
+    f.authorities.join(' '),
+    f.reason,
+  ]);
+  return [CSV_HEADER, ...rows].map((r) => r.map(csvCell).join(',')).join('\n');
 }
 
 /** The flags as one JSON array (stable key order), or a table for people. */
@@ -50,6 +70,7 @@ export function registerFlags(program: Command): void {
       ]),
     )
     .option('--json', 'a JSON array of {code, subjectType, subjectKey, authorities, reason}')
+    .option('--csv', 'CSV with a header row (code, title, subject_type, subject_key, authorities, reason)')
     .action(async (opts: FlagsOptions) => {
       const flags = await withDatabase((db) =>
         computeFlags(db.dataSource, localAdministrator(), {
@@ -59,6 +80,6 @@ export function registerFlags(program: Command): void {
           subjectType: opts.subjectType,
         }),
       );
-      console.log(renderFlags(flags, Boolean(opts.json)));
+      console.log(opts.csv ? renderFlagsCsv(flags) : renderFlags(flags, Boolean(opts.json)));
     });
 }

@@ -1,4 +1,4 @@
-import { renderFlags } from '../../src/cli/flags.command';
+import { renderFlags, renderFlagsCsv } from '../../src/cli/flags.command';
 import { parseAssignments, renderSettings } from '../../src/cli/settings.command';
 import type { Flag } from '../../src/indicators/flag-definition';
 import { DEFAULT_SETTINGS, SETTING_DEFINITIONS } from '../../src/settings/settings.definitions';
@@ -26,6 +26,14 @@ describe('flags and settings commands', () => {
       },
     ]);
     expect(renderFlags([], true)).toBe('[]');
+  });
+
+  it('prints CSV with the registry title, quoting where needed', () => {
+    const csv = renderFlagsCsv([{ ...flags[0], reason: 'a "quoted", reason' }]).split('\n');
+    expect(csv).toEqual([
+      'code,title,subject_type,subject_key,authorities,reason',
+      'NOT_ON_ROLL,Not on a school roll,pupil,Z801200025003,801,"a ""quoted"", reason"',
+    ]);
   });
 
   it('prints a table for people', () => {
