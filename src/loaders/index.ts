@@ -38,6 +38,7 @@ export interface Loaders {
   school: DataLoader<number, SchoolType | null>;
   provider: DataLoader<number, ProviderType | null>;
   pupil: DataLoader<number, PupilType | null>;
+  placement: DataLoader<number, PlacementType | null>;
   calendarOfAuthority: DataLoader<number, CalendarEntryType[]>;
   evidenceOfProvider: DataLoader<number, ProviderEvidenceType[]>;
   visitsToProvider: DataLoader<number, ProviderVisitType[]>;
@@ -85,6 +86,9 @@ export function createLoaders(ctx: { db: Database; principal: Principal }): Load
     school: new DataLoader(async (ids) => oneEach(await schools.byIds(caller, ids), ids, toSchoolType)),
     provider: new DataLoader(async (ids) => oneEach(await providers.byIds(caller, ids), ids, toProviderType)),
     pupil: new DataLoader(async (ids) => oneEach(await pupils.byIds(caller, ids), ids, toPupilType)),
+    placement: new DataLoader(async (ids) =>
+      oneEach(await placements.byIds(caller, ids), ids, toPlacementType),
+    ),
     calendarOfAuthority: new DataLoader(async (ids) =>
       manyEach(await authorities.calendars(caller, ids), ids, (c) => c.authorityId, toCalendarEntryType),
     ),

@@ -1,34 +1,11 @@
-import DataLoader from 'dataloader';
 import { Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import { computeFlags } from '../indicators/flags.service';
 import { IndicatorError } from '../indicators/indicator-error';
-import { PlacementService } from '../records/placement.service';
 import { FlagConnection, FlagSubjectType, FlagsArgs, FlagType, toFlagType } from '../schema/indicator.types';
-import { PlacementType, toPlacementType } from '../schema/placement.types';
+import { PlacementType } from '../schema/placement.types';
 import { ProviderType } from '../schema/provider.types';
 import { PupilType } from '../schema/pupil.types';
 import { Context } from '../server/context';
-
-/**
- * A placement-by-id loader for the request, until src/loaders has one: created once per request
- * context, so flags of one page share one query.
- */
-const placementLoaders = new WeakMap<Context, DataLoader<number, PlacementType | null>>();
-function placementLoader(ctx: Context): DataLoader<number, PlacementType | null> {
-  const shared = (ctx.loaders as unknown as { placement?: DataLoader<number, PlacementType | null> })
-    .placement;
-  if (shared) return shared;
-  let loader = placementLoaders.get(ctx);
-  if (!loader) {
-    const service = new PlacementService(ctx.db.dataSource);
-    loader = new DataLoader(async (ids) => {
-      const byId = new Map((await service.byIds(ctx.principal, ids)).map((p) => [p.id, toPlacementType(p)]));
-      return ids.map((id) => byId.get(id) ?? null);
-    });
-    placementLoaders.set(ctx, loader);
-  }
-  return loader;
-}
 
 function encodeCursor(index: number): string {
   return Buffer.from(`flag:${index}`).toString('base64url');
@@ -74,7 +51,7 @@ export class FlagsResolver {
 
   @FieldResolver(() => PlacementType, { nullable: true, description: 'The placement, for placement flags.' })
   async placement(@Root() flag: FlagType, @Ctx() ctx: Context): Promise<PlacementType | null> {
-    return flag.subjectType === FlagSubjectType.placement ? placementLoader(ctx).load(flag.subjectId) : null;
+    return flag.subjectType === FlagSubjectType.placement ? ctx.loaders.placement.load(flag.subjectId) : null;
   }
 
   @FieldResolver(() => ProviderType, { nullable: true, description: 'The provider, for provider flags.' })
