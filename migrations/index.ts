@@ -1,5 +1,10 @@
 import { CreateSchema1764270000000 } from './1764270000000-CreateSchema';
 import { AddIndicatorFunctions1764290000000 } from './1764290000000-AddIndicatorFunctions';
+import { CheckAttendanceCode1764310000000 } from './1764310000000-CheckAttendanceCode';
 
 /** Every migration, in order. Add new ones at the end. */
-export const MIGRATIONS = [CreateSchema1764270000000, AddIndicatorFunctions1764290000000];
+export const MIGRATIONS = [
+  CreateSchema1764270000000,
+  AddIndicatorFunctions1764290000000,
+  CheckAttendanceCode1764310000000,
+];

@@ -65,6 +65,15 @@ describe('migrations', () => {
     expect(rows).toEqual(expected);
   });
 
+  it('allow on attendance exactly the codes of the reference table', async () => {
+    const [{ check }] = await db.dataSource.query(
+      `SELECT pg_get_constraintdef(oid) AS check FROM pg_constraint WHERE conname = 'attendance_code_check'`,
+    );
+    const allowed = [...(check as string).matchAll(/'((?:[^']|'')*)'::text/g)].map((m) => m[1].replace(/''/g, "'"));
+    const codes: { code: string }[] = await db.dataSource.query('SELECT code FROM attendance_code');
+    expect([...allowed].sort()).toEqual(codes.map((c) => c.code).sort());
+  });
+
   it('enforce what the database can: hours, dates, sessions, codes', async () => {
     const q = (sql: string) => db.dataSource.query(sql);
     await q(`INSERT INTO authority (la_code, name) VALUES ('802', 'North Somerset')`);
@@ -88,7 +97,7 @@ describe('migrations', () => {
       q(`INSERT INTO attendance (placement_id, session_date, session, code, recorded_at, recorded_on, first_recorded_on)
          VALUES ((SELECT id FROM placement WHERE placement_ref = 'PL1'), '2026-01-05', '${session}', '${code}', now(), '2026-01-05', '2026-01-05')`);
     await expect(att('XX', '/')).rejects.toThrow(/attendance_session_check/);
-    await expect(att('AM', 'ZZ')).rejects.toThrow(/attendance_code_fkey/);
+    await expect(att('AM', 'ZZ')).rejects.toThrow(/attendance_code_check/);
     await att('AM', '/');
     await expect(att('AM', 'N')).rejects.toThrow(/attendance_current_key/);
     const [p] = await q(`SELECT start_date, hours_per_week FROM placement WHERE placement_ref = 'PL1'`);
