@@ -1,4 +1,5 @@
 import { addDays, IsoDate } from '../domain/dates';
+import { POLICY_ITEMS } from '../entities/provider-evidence.entity';
 import { weekdayOnOrBefore } from './calendar';
 import { DemoRow, yesNo } from './columns';
 import { Rng } from './random';
@@ -126,22 +127,6 @@ const INSURANCE_LIMITS = {
   subcontractor_liability: 5_000_000,
 } as const;
 
-const POLICIES = [
-  'single_central_record',
-  'risk_assessments',
-  'admissions_policy',
-  'attendance_policy',
-  'health_safety_policy',
-  'visits_policy',
-  'behaviour_policy',
-  'data_protection_policy',
-  'equality_statement',
-  'child_protection_policy',
-  'allegations_procedure',
-  'rse_policy',
-  'complaints_procedure',
-] as const;
-
 /**
  * Appendix-1 evidence for one provider. About a third of providers have a gap of one kind: expired
  * or too-low insurance, missing or absent policies, old or missing safeguarding training.
@@ -202,9 +187,9 @@ export function makeEvidence(
   if (gap === 'no_deputy')
     row('deputy_dsl', 'missing', { notes: 'Deputy left in the summer, post advertised' });
   else row('deputy_dsl', 'held', { evidence_date: addDays(today, -rng.int(30, 700)) });
-  const missing = gap === 'missing_policies' ? rng.sample(POLICIES, rng.int(1, 3)) : [];
-  const absent = gap === 'absent_rows' ? rng.sample(POLICIES, 2) : [];
-  for (const policy of POLICIES) {
+  const missing = gap === 'missing_policies' ? rng.sample(POLICY_ITEMS, rng.int(1, 3)) : [];
+  const absent = gap === 'absent_rows' ? rng.sample(POLICY_ITEMS, 2) : [];
+  for (const policy of POLICY_ITEMS) {
     if (absent.includes(policy)) continue;
     if (missing.includes(policy)) row(policy, 'missing');
     else if (policy === 'visits_policy' && provider.row.online === 'true') row(policy, 'not_applicable');

@@ -1,21 +1,5 @@
+import { POLICY_ITEMS } from '../../entities/provider-evidence.entity';
 import { FlagDefinition, FlagFamily, fmt, knownOn, num, pct } from '../flag-definition';
-
-/** The 13 policy items of appendix 1, a) single central record to n) complaints procedure. */
-export const POLICY_ITEMS = [
-  'single_central_record',
-  'risk_assessments',
-  'admissions_policy',
-  'attendance_policy',
-  'health_safety_policy',
-  'visits_policy',
-  'behaviour_policy',
-  'data_protection_policy',
-  'equality_statement',
-  'child_protection_policy',
-  'allegations_procedure',
-  'rse_policy',
-  'complaints_procedure',
-] as const;
 
 const policyValues = POLICY_ITEMS.map((item, i) => `(${i + 1}, '${item}')`).join(', ');
 

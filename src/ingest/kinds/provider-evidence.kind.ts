@@ -1,29 +1,6 @@
+import { EVIDENCE_ITEMS } from '../../entities/provider-evidence.entity';
 import { date, oneOf, pounds, text } from '../cell-parsers';
 import { COUNT_UPSERTED, column, KindDefinition, missingReference } from '../kind-definition';
-
-export const EVIDENCE_ITEMS = [
-  'public_liability_insurance',
-  'employers_liability_insurance',
-  'professional_indemnity_insurance',
-  'motor_insurance',
-  'subcontractor_liability',
-  'dsl',
-  'deputy_dsl',
-  'single_central_record',
-  'risk_assessments',
-  'admissions_policy',
-  'attendance_policy',
-  'health_safety_policy',
-  'visits_policy',
-  'behaviour_policy',
-  'data_protection_policy',
-  'equality_statement',
-  'child_protection_policy',
-  'allegations_procedure',
-  'rse_policy',
-  'complaints_procedure',
-  'ofsted_report',
-] as const;
 
 export const PROVIDER_EVIDENCE: KindDefinition = {
   kind: 'provider_evidence',
