@@ -69,7 +69,9 @@ describe('migrations', () => {
     const [{ check }] = await db.dataSource.query(
       `SELECT pg_get_constraintdef(oid) AS check FROM pg_constraint WHERE conname = 'attendance_code_check'`,
     );
-    const allowed = [...(check as string).matchAll(/'((?:[^']|'')*)'::text/g)].map((m) => m[1].replace(/''/g, "'"));
+    const allowed = [...(check as string).matchAll(/'((?:[^']|'')*)'::text/g)].map((m) =>
+      m[1].replace(/''/g, "'"),
+    );
     const codes: { code: string }[] = await db.dataSource.query('SELECT code FROM attendance_code');
     expect([...allowed].sort()).toEqual(codes.map((c) => c.code).sort());
   });
