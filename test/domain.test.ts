@@ -10,6 +10,7 @@ import {
   ncYear,
 } from '../src/domain/dates';
 import { isValidUpn, makeUpn, upnProblem } from '../src/domain/upn';
+import { POLICY_ITEMS } from '../src/entities/provider-evidence.entity';
 
 describe('UPN check letter', () => {
   it.each([
@@ -82,5 +83,13 @@ describe('dates', () => {
   it('takes the Europe/London date of an instant', () => {
     expect(londonDate(new Date('2026-06-01T23:30:00Z'))).toBe('2026-06-02');
     expect(londonDate(new Date('2026-01-12T23:30:00Z'))).toBe('2026-01-12');
+  });
+});
+
+describe('appendix 1 policy items', () => {
+  it('are the 13 items from single central record to complaints procedure', () => {
+    expect(POLICY_ITEMS).toHaveLength(13);
+    expect([POLICY_ITEMS[0], POLICY_ITEMS[12]]).toEqual(['single_central_record', 'complaints_procedure']);
+    expect(POLICY_ITEMS).not.toContain('dsl');
   });
 });

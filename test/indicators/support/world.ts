@@ -2,30 +2,19 @@ import { localAdministrator } from '../../../src/auth/principal';
 import { Database } from '../../../src/db/database';
 import { addDays, isWeekday } from '../../../src/domain/dates';
 import { makeUpn } from '../../../src/domain/upn';
+import { POLICY_ITEMS } from '../../../src/entities/provider-evidence.entity';
 import { importFile } from '../../../src/ingest';
 import type { ImportKind } from '../../../src/ingest/kind-definition';
 
 type Row = Record<string, string | number | boolean | null | undefined>;
 
 /** Every item of appendix 1 that a compliant provider holds (no professional services). */
-const COMPLIANT_ITEMS = [
+const COMPLIANT_ITEMS: readonly string[] = [
   'public_liability_insurance',
   'employers_liability_insurance',
   'dsl',
   'deputy_dsl',
-  'single_central_record',
-  'risk_assessments',
-  'admissions_policy',
-  'attendance_policy',
-  'health_safety_policy',
-  'visits_policy',
-  'behaviour_policy',
-  'data_protection_policy',
-  'equality_statement',
-  'child_protection_policy',
-  'allegations_procedure',
-  'rse_policy',
-  'complaints_procedure',
+  ...POLICY_ITEMS,
 ];
 
 function csv(rows: Row[]): string {
