@@ -105,4 +105,35 @@ describe('migrations', () => {
     const [p] = await q(`SELECT start_date, hours_per_week FROM placement WHERE placement_ref = 'PL1'`);
     expect(p).toEqual({ start_date: '2026-01-05', hours_per_week: 12.5 });
   });
+
+  it('keep attendance tied to existing placements, checked once per statement', async () => {
+    const q = (sql: string) => db.dataSource.query(sql);
+    await q(`INSERT INTO placement (placement_ref, pupil_id, provider_id, type, start_date, hours_per_week)
+             VALUES ('PL2', 1, 1, 'part_time', '2026-01-05', 10)`);
+    const mark = (placement: string, date: string) =>
+      `(${placement}, '${date}', 'AM', '/', now(), '${date}', '${date}')`;
+    const pl2 = `(SELECT id FROM placement WHERE placement_ref = 'PL2')`;
+    const insert = (...rows: string[]) =>
+      q(`INSERT INTO attendance (placement_id, session_date, session, code, recorded_at, recorded_on, first_recorded_on)
+         VALUES ${rows.join(', ')}`);
+    // one unknown placement among good rows: the whole statement fails, under the foreign key's name
+    await expect(insert(mark(pl2, '2026-01-06'), mark('999999', '2026-01-07'))).rejects.toThrow(
+      /attendance_placement_id_fkey/,
+    );
+    expect(await q(`SELECT count(*)::int AS n FROM attendance WHERE session_date = '2026-01-06'`)).toEqual([
+      { n: 0 },
+    ]);
+    await expect(q(`UPDATE attendance SET placement_id = 999999`)).rejects.toThrow(
+      /attendance_placement_id_fkey/,
+    );
+    await insert(mark(pl2, '2026-01-06'), mark(pl2, '2026-01-07'));
+    // deleting a placement deletes its attendance, as ON DELETE CASCADE did
+    await q(`DELETE FROM placement WHERE placement_ref = 'PL2'`);
+    expect(
+      await q(
+        `SELECT count(*)::int AS n FROM attendance WHERE placement_id NOT IN (SELECT id FROM placement)`,
+      ),
+    ).toEqual([{ n: 0 }]);
+    expect(await q(`SELECT count(*)::int AS n FROM attendance`)).toEqual([{ n: 1 }]);
+  });
 });

@@ -15,8 +15,9 @@ export class Attendance {
   @Column({ name: 'placement_id', type: 'integer' })
   placementId: number;
 
-  @ManyToOne('Placement', { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'placement_id', foreignKeyConstraintName: 'attendance_placement_id_fkey' })
+  /** Enforced per statement by triggers, not a foreign key (migration CheckAttendancePlacementPerStatement). */
+  @ManyToOne('Placement', { createForeignKeyConstraints: false })
+  @JoinColumn({ name: 'placement_id' })
   placement?: Placement;
 
   @Column({ name: 'session_date', type: 'date' })
