@@ -3,7 +3,7 @@ import { Database } from '../../../src/db/database';
 import { addDays, isWeekday } from '../../../src/domain/dates';
 import { makeUpn } from '../../../src/domain/upn';
 import { POLICY_ITEMS } from '../../../src/entities/provider-evidence.entity';
-import { importFile } from '../../../src/ingest';
+import { IMPORT_KINDS, importFile } from '../../../src/ingest';
 import type { ImportKind } from '../../../src/ingest/kind-definition';
 
 type Row = Record<string, string | number | boolean | null | undefined>;
@@ -151,20 +151,7 @@ export class World {
   }
 
   async load(db: Database): Promise<void> {
-    const order: ImportKind[] = [
-      'authorities',
-      'calendar',
-      'schools',
-      'providers',
-      'provider_evidence',
-      'provider_visits',
-      'pupils',
-      'placements',
-      'targets',
-      'reviews',
-      'attendance',
-      'destinations',
-    ];
+    const order: readonly ImportKind[] = IMPORT_KINDS;
     for (const kind of order) {
       const rows = this.rows.get(kind);
       if (!rows?.length) continue;
