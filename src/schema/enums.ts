@@ -1,4 +1,13 @@
 import { registerEnumType } from 'type-graphql';
+import { EVIDENCE_ITEMS, EvidenceItem } from '../entities/provider-evidence.entity';
+
+/**
+ * A GraphQL enum made from a closed list of stored strings declared elsewhere: names are the values in
+ * upper case, values the strings themselves, so the list is written once.
+ */
+export function enumOfValues<const V extends string>(values: readonly V[]): { [K in V as Uppercase<K>]: K } {
+  return Object.fromEntries(values.map((v) => [v.toUpperCase(), v])) as { [K in V as Uppercase<K>]: K };
+}
 
 /**
  * GraphQL enums whose values are the strings stored in the database (and used in the import files), so
@@ -24,29 +33,9 @@ export enum EnvironmentRiskEnum {
   HIGH = 'high',
 }
 
-export enum EvidenceItemEnum {
-  PUBLIC_LIABILITY_INSURANCE = 'public_liability_insurance',
-  EMPLOYERS_LIABILITY_INSURANCE = 'employers_liability_insurance',
-  PROFESSIONAL_INDEMNITY_INSURANCE = 'professional_indemnity_insurance',
-  MOTOR_INSURANCE = 'motor_insurance',
-  SUBCONTRACTOR_LIABILITY = 'subcontractor_liability',
-  DSL = 'dsl',
-  DEPUTY_DSL = 'deputy_dsl',
-  SINGLE_CENTRAL_RECORD = 'single_central_record',
-  RISK_ASSESSMENTS = 'risk_assessments',
-  ADMISSIONS_POLICY = 'admissions_policy',
-  ATTENDANCE_POLICY = 'attendance_policy',
-  HEALTH_SAFETY_POLICY = 'health_safety_policy',
-  VISITS_POLICY = 'visits_policy',
-  BEHAVIOUR_POLICY = 'behaviour_policy',
-  DATA_PROTECTION_POLICY = 'data_protection_policy',
-  EQUALITY_STATEMENT = 'equality_statement',
-  CHILD_PROTECTION_POLICY = 'child_protection_policy',
-  ALLEGATIONS_PROCEDURE = 'allegations_procedure',
-  RSE_POLICY = 'rse_policy',
-  COMPLAINTS_PROCEDURE = 'complaints_procedure',
-  OFSTED_REPORT = 'ofsted_report',
-}
+/** Appendix 1's evidence items, from the one list in the entity. */
+export const EvidenceItemEnum = enumOfValues(EVIDENCE_ITEMS);
+export type EvidenceItemEnum = EvidenceItem;
 
 export enum EvidenceStatusEnum {
   HELD = 'held',

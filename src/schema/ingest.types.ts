@@ -7,24 +7,20 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { ArgsType, Field, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { AttendanceVersion, ImportResult, MAX_REGISTER_MARKS, RowError } from '../ingest';
+import {
+  AttendanceVersion,
+  IMPORT_KINDS,
+  ImportKind,
+  ImportResult,
+  MAX_REGISTER_MARKS,
+  RowError,
+} from '../ingest';
+import { enumOfValues } from './enums';
 import { DateTime, LocalDate } from './scalars';
 
-/** Values are the import kinds (and file names) of spec/import-formats.md. */
-export enum ImportKindEnum {
-  AUTHORITIES = 'authorities',
-  CALENDAR = 'calendar',
-  SCHOOLS = 'schools',
-  PROVIDERS = 'providers',
-  PROVIDER_EVIDENCE = 'provider_evidence',
-  PROVIDER_VISITS = 'provider_visits',
-  PUPILS = 'pupils',
-  PLACEMENTS = 'placements',
-  TARGETS = 'targets',
-  REVIEWS = 'reviews',
-  ATTENDANCE = 'attendance',
-  DESTINATIONS = 'destinations',
-}
+/** Values are the import kinds (and file names) of spec/import-formats.md, from `IMPORT_KINDS`. */
+export const ImportKindEnum = enumOfValues(IMPORT_KINDS);
+export type ImportKindEnum = ImportKind;
 
 export enum ContentEncodingEnum {
   UTF8 = 'utf8',
