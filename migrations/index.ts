@@ -2,6 +2,7 @@ import { CreateSchema1764270000000 } from './1764270000000-CreateSchema';
 import { AddIndicatorFunctions1764290000000 } from './1764290000000-AddIndicatorFunctions';
 import { CheckAttendanceCode1764310000000 } from './1764310000000-CheckAttendanceCode';
 import { CheckAttendancePlacementPerStatement1764320000000 } from './1764320000000-CheckAttendancePlacementPerStatement';
+import { AttendanceVersionKey1764330000000 } from './1764330000000-AttendanceVersionKey';
 
 /** Every migration, in order. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   AddIndicatorFunctions1764290000000,
   CheckAttendanceCode1764310000000,
   CheckAttendancePlacementPerStatement1764320000000,
+  AttendanceVersionKey1764330000000,
 ];

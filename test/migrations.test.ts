@@ -101,7 +101,7 @@ describe('migrations', () => {
     await expect(att('XX', '/')).rejects.toThrow(/attendance_session_check/);
     await expect(att('AM', 'ZZ')).rejects.toThrow(/attendance_code_check/);
     await att('AM', '/');
-    await expect(att('AM', 'N')).rejects.toThrow(/attendance_current_key/);
+    await expect(att('AM', 'N')).rejects.toThrow(/attendance_version_key/);
     const [p] = await q(`SELECT start_date, hours_per_week FROM placement WHERE placement_ref = 'PL1'`);
     expect(p).toEqual({ start_date: '2026-01-05', hours_per_week: 12.5 });
   });

@@ -1,4 +1,4 @@
-import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import type { Placement } from './placement.entity';
 
 export type Session = 'AM' | 'PM';
@@ -6,13 +6,15 @@ export type Session = 'AM' | 'PM';
 /**
  * One version of one session's mark. The current version has `supersededAt` null; a correction closes
  * it and adds a new version. `recordedOn`, `supersededOn` and `firstRecordedOn` are Europe/London dates.
+ * The table has no surrogate id (a million marks a year would pay for its index); its key is the
+ * unique `attendance_version_key` (placement, session date, session, superseded_at) with NULLS NOT
+ * DISTINCT, so one current version per session (migration AttendanceVersionKey). TypeORM wants non-null
+ * primary columns, so the entity names the equivalent (placement, session date, session, recorded_at):
+ * a correction is always recorded after the version it closes.
  */
 @Entity({ name: 'attendance' })
 export class Attendance {
-  @PrimaryGeneratedColumn({ type: 'bigint', primaryKeyConstraintName: 'attendance_pkey' })
-  id: number;
-
-  @Column({ name: 'placement_id', type: 'integer' })
+  @PrimaryColumn({ name: 'placement_id', type: 'integer' })
   placementId: number;
 
   /** Enforced per statement by triggers, not a foreign key (migration CheckAttendancePlacementPerStatement). */
@@ -20,16 +22,16 @@ export class Attendance {
   @JoinColumn({ name: 'placement_id' })
   placement?: Placement;
 
-  @Column({ name: 'session_date', type: 'date' })
+  @PrimaryColumn({ name: 'session_date', type: 'date' })
   sessionDate: string;
 
-  @Column({ type: 'text' })
+  @PrimaryColumn({ type: 'text' })
   session: Session;
 
   @Column({ type: 'text' })
   code: string;
 
-  @Column({ name: 'recorded_at', type: 'timestamptz' })
+  @PrimaryColumn({ name: 'recorded_at', type: 'timestamptz' })
   recordedAt: Date;
 
   @Column({ name: 'recorded_on', type: 'date' })

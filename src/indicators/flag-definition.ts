@@ -43,6 +43,21 @@ export function knownOn(alias: string, d: string): string {
   return `${alias}.recorded_on <= ${d} AND (${alias}.superseded_on IS NULL OR ${alias}.superseded_on > ${d})`;
 }
 
+/**
+ * The attendance versions of one placement (`placementId`, a column of the outer query) with session
+ * dates from `from` to `to` that satisfy `where` (written on alias `a`), as the `a` of the outer query.
+ * Every indicator reaches attendance this way: one range of attendance_version_key per placement, read
+ * index-only (it holds every column listed here). `OFFSET 0` keeps the subquery per placement: flattened
+ * into a join, the planner scans the whole table's history instead (docs/indicators.md, Speed).
+ */
+export function attendanceOf(placementId: string, from: string, to: string, where = 'true'): string {
+  return `CROSS JOIN LATERAL (
+    SELECT a.placement_id, a.session_date, a.session, a.code, a.recorded_on, a.superseded_on, a.first_recorded_on
+    FROM attendance a
+    WHERE a.placement_id = ${placementId} AND a.session_date BETWEEN ${from} AND ${to} AND ${where}
+    OFFSET 0) a`;
+}
+
 /** A numeric setting of the jsonb `s`. */
 export function num(s: string, key: SettingKey): string {
   return `(${s}->>'${key}')::numeric`;

@@ -1,4 +1,4 @@
-import { knownOn } from './flag-definition';
+import { attendanceOf, knownOn } from './flag-definition';
 import { Queryable, queryAnalytics } from './queryable';
 
 /**
@@ -12,9 +12,8 @@ export const YEAR_RATES_PLACEHOLDER = '/*year_rates*/';
 const SCAN = `
 year_counts AS (
   SELECT a.placement_id, a.code, count(*) AS n
-  FROM attendance a
-  WHERE a.session_date BETWEEN make_date(alp_academic_year_start($1::date), 9, 1) AND $1::date
-    AND ${knownOn('a', '$1::date')}
+  FROM placement pl
+  ${attendanceOf('pl.id', 'make_date(alp_academic_year_start($1::date), 9, 1)', '$1::date', knownOn('a', '$1::date'))}
   GROUP BY a.placement_id, a.code
 ),
 year_rates AS (
@@ -62,9 +61,9 @@ WITH spans AS (
          least($2::integer, (least(coalesce(a.superseded_on, DATE '9999-12-31'),
                                    make_date(alp_academic_year_start(a.session_date) + 1, 9, 1))
                              - $1::date + 6) / 7) AS k_to
-  FROM attendance a
+  FROM placement pl
+  ${attendanceOf('pl.id', 'make_date(alp_academic_year_start($1::date), 9, 1)', '$1::date + 7 * ($2::integer - 1)')}
   JOIN attendance_code c ON c.code = a.code AND c.possible_session
-  WHERE a.session_date BETWEEN make_date(alp_academic_year_start($1::date), 9, 1) AND $1::date + 7 * ($2::integer - 1)
   GROUP BY a.placement_id, c.attended, k_from, k_to
 ),
 deltas AS (

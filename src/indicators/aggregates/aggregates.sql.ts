@@ -1,4 +1,4 @@
-import { knownOn } from '../flag-definition';
+import { attendanceOf, knownOn } from '../flag-definition';
 import { YEAR_RATES_PLACEHOLDER } from '../year-rates';
 
 /** Positive destinations (education, apprenticeship, employment with training, training). */
@@ -126,11 +126,10 @@ marks AS (
   SELECT pl.provider_id, count(DISTINCT pl.pupil_id)::int AS pupils,
          count(*) FILTER (WHERE c.possible_session)::int AS possible,
          count(*) FILTER (WHERE c.attended)::int AS attended
-  FROM attendance a
-  JOIN year_placements pl ON pl.id = a.placement_id
-  JOIN attendance_code c ON c.code = a.code
+  FROM year_placements pl
   CROSS JOIN params pa
-  WHERE a.session_date BETWEEN pa.ay_start AND pa.d AND ${knownOn('a', 'pa.d')}
+  ${attendanceOf('pl.id', 'pa.ay_start', 'pa.d', knownOn('a', 'pa.d'))}
+  JOIN attendance_code c ON c.code = a.code
   GROUP BY pl.provider_id
 ),
 targets AS (

@@ -1,4 +1,4 @@
-import { FlagDefinition, FlagFamily, fmt, num } from '../flag-definition';
+import { attendanceOf, FlagDefinition, FlagFamily, fmt, num } from '../flag-definition';
 
 /**
  * Placement rules (spec/indicators.md, "Placement"): only placements active at the date, with the
@@ -42,13 +42,12 @@ expected_sessions AS (
   WHERE coalesce(cardinality(ap.sessions), 0) = 0
      OR to_char(rd.day, 'DY') || '-' || x.session = ANY (ap.sessions)
 ),
--- Sessions of those days with a record known on the date: one index-only range scan by session date,
+-- Sessions of those days with a record known on the date: one index-only range per active placement,
 -- then a hashed anti-join (a probe per expected session cost several times as much; docs/indicators.md).
 reported AS (
   SELECT a.placement_id, a.session_date, a.session
-  FROM attendance a
-  WHERE a.session_date >= (SELECT min(day) FROM recent_days) AND a.session_date < $1::date
-    AND a.recorded_on <= $1::date
+  FROM active ap
+  ${attendanceOf('ap.id', '(SELECT min(day) FROM recent_days)', '$1::date - 1', 'a.recorded_on <= $1::date')}
 ),
 unreported AS (
   SELECT e.placement_id, count(*) AS sessions, min(e.day) AS first_day,

@@ -1,5 +1,5 @@
 import { POLICY_ITEMS } from '../../entities/provider-evidence.entity';
-import { FlagDefinition, FlagFamily, fmt, knownOn, num, pct } from '../flag-definition';
+import { attendanceOf, FlagDefinition, FlagFamily, fmt, knownOn, num, pct } from '../flag-definition';
 
 const policyValues = POLICY_ITEMS.map((item, i) => `(${i + 1}, '${item}')`).join(', ');
 
@@ -109,12 +109,10 @@ visits AS (
 reporting AS (
   SELECT pl.provider_id, count(*) AS records,
          count(*) FILTER (WHERE a.first_recorded_on = a.session_date) AS on_the_day
-  FROM attendance a
-  JOIN placement pl ON pl.id = a.placement_id
+  FROM placement pl
   JOIN providers pr ON pr.id = pl.provider_id
   CROSS JOIN params pa
-  WHERE a.session_date > pa.d - ${num('pa.s', 'lateReportingWindowDays')}::integer
-    AND a.session_date <= pa.d AND ${knownOn('a', 'pa.d')}
+  ${attendanceOf('pl.id', `pa.d - ${num('pa.s', 'lateReportingWindowDays')}::integer + 1`, 'pa.d', knownOn('a', 'pa.d'))}
   GROUP BY pl.provider_id
 )`,
 };

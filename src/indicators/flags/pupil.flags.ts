@@ -1,4 +1,4 @@
-import { FlagDefinition, FlagFamily, fmt, knownOn, num, pct } from '../flag-definition';
+import { attendanceOf, FlagDefinition, FlagFamily, fmt, knownOn, num, pct } from '../flag-definition';
 import { YEAR_RATES_PLACEHOLDER } from '../year-rates';
 
 /**
@@ -60,10 +60,9 @@ absence AS (
 -- those with none in those days.
 recent_latest AS (
   SELECT DISTINCT ON (pl.pupil_id) pl.pupil_id, a.code IN ('N', 'O') AS unexplained
-  FROM attendance a
-  JOIN attendance_code c ON c.code = a.code AND c.possible_session
-  JOIN placement pl ON pl.id = a.placement_id
-  WHERE a.session_date > $1::date - 7 AND a.session_date <= $1::date AND ${knownOn('a', '$1::date')}
+  FROM placement pl
+  -- the possible codes as an array computed once, filtered inside each placement's index range
+  ${attendanceOf('pl.id', '$1::date - 6', '$1::date', `${knownOn('a', '$1::date')} AND a.code = ANY (ARRAY(SELECT code FROM attendance_code WHERE possible_session))`)}
   ORDER BY pl.pupil_id, a.session_date DESC, a.session DESC, a.code IN ('N', 'O')
 ),
 unexplained_candidates AS (

@@ -5,7 +5,7 @@ import { column, KindDefinition } from '../kind-definition';
 const RESOLVE = `CREATE TEMP TABLE ingest_attendance ON COMMIT DROP AS
   SELECT s.line, s.placement_ref, s.date AS session_date, s.session, s.code, s.recorded_at, s.recorded_by,
     p.id AS placement_id, p.start_date, p.end_date, pu.authority_id, a.la_code,
-    cur.id AS current_id, cur.code AS current_code, cur.recorded_at AS current_recorded_at,
+    cur.code AS current_code, cur.recorded_at AS current_recorded_at,
     cur.first_recorded_on AS current_first_recorded_on,
     (s.recorded_at AT TIME ZONE 'Europe/London')::date AS recorded_on
   FROM ingest_stage s
@@ -16,7 +16,7 @@ const RESOLVE = `CREATE TEMP TABLE ingest_attendance ON COMMIT DROP AS
     AND cur.superseded_at IS NULL`;
 
 /** A row that replaces the current version: a different code recorded after it. */
-const IS_CORRECTION = `r.current_id IS NOT NULL AND r.code <> r.current_code AND r.recorded_at > r.current_recorded_at`;
+const IS_CORRECTION = `r.code <> r.current_code AND r.recorded_at > r.current_recorded_at`;
 
 /**
  * Attendance keeps every version of a session's mark (see the CreateSchema migration).
@@ -77,20 +77,22 @@ export const ATTENDANCE: KindDefinition = {
        'out of order: the stored mark ' || r.current_code || ' was recorded at ' || r.current_recorded_at
          || '; a correction must be recorded after it' AS reason
      FROM ingest_attendance r
-     WHERE r.current_id IS NOT NULL AND r.code <> r.current_code AND r.recorded_at <= r.current_recorded_at
+     WHERE r.code <> r.current_code AND r.recorded_at <= r.current_recorded_at
        AND NOT EXISTS (SELECT 1 FROM attendance v WHERE v.placement_id = r.placement_id
          AND v.session_date = r.session_date AND v.session = r.session AND v.code = r.code
          AND v.recorded_at = r.recorded_at)`,
   ],
   merge: [
     `UPDATE attendance a SET superseded_at = r.recorded_at, superseded_on = r.recorded_on
-     FROM ingest_attendance r WHERE a.id = r.current_id AND ${IS_CORRECTION}`,
+     FROM ingest_attendance r
+     WHERE a.placement_id = r.placement_id AND a.session_date = r.session_date AND a.session = r.session
+       AND a.superseded_at IS NULL AND ${IS_CORRECTION}`,
     `INSERT INTO attendance (placement_id, session_date, session, code, recorded_at, recorded_on, recorded_by,
        first_recorded_on)
      SELECT r.placement_id, r.session_date, r.session, r.code, r.recorded_at, r.recorded_on, r.recorded_by,
        coalesce(r.current_first_recorded_on, r.recorded_on)
-     FROM ingest_attendance r WHERE r.current_id IS NULL OR (${IS_CORRECTION})`,
-    `SELECT count(*) FILTER (WHERE r.current_id IS NULL) AS inserted,
+     FROM ingest_attendance r WHERE r.current_code IS NULL OR ${IS_CORRECTION}`,
+    `SELECT count(*) FILTER (WHERE r.current_code IS NULL) AS inserted,
        count(*) FILTER (WHERE ${IS_CORRECTION}) AS updated
      FROM ingest_attendance r`,
   ],
