@@ -1,5 +1,6 @@
 import { isIsoDate } from '../domain/dates';
 import { upnProblem } from '../domain/upn';
+import { detached } from './csv-records';
 import { londonWallToUtc } from './london-time';
 
 /**
@@ -13,25 +14,43 @@ export type CellParser = (raw: string) => string;
 
 export const text: CellParser = (raw) => raw;
 
+/** Stands in the memo for "the answer is the cell itself", so that the memo never holds a cell. */
+const SAME = Symbol('same as the cell');
+
 /**
  * Remembers a parser's answers: dates and recorded_at values repeat across a register (one timestamp
  * per provider per session), and parsing them is the costliest per-row work of a big attendance file.
+ *
+ * The memo is a plain object rather than a Map: a cell is a slice of the piece of text it was parsed
+ * from and, as a Map key, would keep that whole piece alive as long as the memo lives; an object keeps
+ * its own copy of a property name (and looks these short names up faster than a Map). Answers are kept
+ * as copies too, an answer equal to the cell as SAME.
  */
 export function memoised(parse: CellParser, capacity = 50_000): CellParser {
-  let seen = new Map<string, string | CellProblem>();
+  let seen: Record<string, string | CellProblem | typeof SAME> = Object.create(null);
+  let size = 0;
   return (raw) => {
-    let answer = seen.get(raw);
+    let answer = seen[raw];
     if (answer === undefined) {
+      let parsed: string | CellProblem;
       try {
-        answer = parse(raw);
+        parsed = parse(raw);
       } catch (err) {
         if (!(err instanceof CellProblem)) throw err;
-        answer = err;
+        parsed = err;
       }
-      if (seen.size >= capacity) seen = new Map();
-      seen.set(raw, answer);
+      if (size >= capacity) {
+        seen = Object.create(null);
+        size = 0;
+      }
+      if (parsed === raw) answer = SAME;
+      else if (typeof parsed === 'string') answer = detached(parsed);
+      else answer = new CellProblem(detached(parsed.message));
+      seen[raw] = answer;
+      size++;
     }
-    if (answer instanceof CellProblem) throw answer;
+    if (answer === SAME) return raw;
+    if (typeof answer !== 'string') throw answer;
     return answer;
   };
 }

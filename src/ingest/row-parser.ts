@@ -1,4 +1,5 @@
 import { CellProblem } from './cell-parsers';
+import { detached } from './csv-records';
 import { IngestError } from './ingest-error';
 import { KindDefinition, RowError } from './kind-definition';
 import { SourceRow } from './row-source';
@@ -19,7 +20,8 @@ export class ErrorList {
       return;
     }
     const quoted = value.length > MAX_QUOTED ? `${value.slice(0, MAX_QUOTED)}…` : value;
-    this.listed.push({ line, column, value: quoted, reason });
+    // Kept to the end of the import: copies, not slices of the text the cells came from.
+    this.listed.push({ line, column, value: detached(quoted), reason: detached(reason) });
   }
 
   get count(): number {

@@ -1,15 +1,13 @@
+import { isAscii } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { Readable, Transform, TransformCallback } from 'node:stream';
-import { CsvError, parse } from 'csv-parse';
+import { TextDecoder } from 'node:util';
 import ExcelJS from 'exceljs';
+import { CsvRecord, CsvRecords } from './csv-records';
 import { IngestError } from './ingest-error';
 
 /** One record of a file: the line a user sees where it starts (header = 1) and its raw cells. */
-export interface SourceRow {
-  line: number;
-  cells: string[];
-}
+export type SourceRow = CsvRecord;
 
 export type ImportSource = { path: string } | { content: Buffer };
 export type ImportFormat = 'csv' | 'xlsx';
@@ -27,49 +25,81 @@ function sourceName(source: ImportSource): string {
 }
 
 /**
- * Decodes UTF-8 strictly (a BOM is dropped by csv-parse), so that Latin-1 or UTF-16 bytes are refused
- * with the line they are on instead of being stored as replacement characters.
+ * Bytes read at a time, and the most text parsed at once: a batch is the records of one piece (about
+ * 2,000 attendance rows), and a record left unfinished at its end is parsed again with the next one.
  */
-class Utf8Decoder extends Transform {
-  private readonly decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-  private bytes = 0;
-  private lines = 1;
+const PIECE = 128 * 1024;
 
-  constructor() {
-    super({ readableObjectMode: false, decodeStrings: true });
-    this.setEncoding('utf8');
-  }
+/** The file's bytes in pieces, without copying a buffer that is already in memory. */
+function byteChunks(source: ImportSource): AsyncIterable<Buffer> | Iterable<Buffer> {
+  if ('path' in source) return createReadStream(source.path, { highWaterMark: PIECE });
+  const content = source.content;
+  return (function* () {
+    for (let at = 0; at < content.length; at += PIECE) yield content.subarray(at, at + PIECE);
+  })();
+}
 
-  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
-    const decoded = this.decode(chunk);
-    if (decoded instanceof IngestError) {
-      done(decoded);
-      return;
+/** The records of a CSV file, read in pieces (memory does not depend on the file's size). */
+async function* readCsv(source: ImportSource): AsyncGenerator<SourceRow[]> {
+  const records = new CsvRecords(MAX_ROW_CHARACTERS);
+  const utf8 = new Utf8Text(records);
+  try {
+    for await (const chunk of byteChunks(source)) {
+      // A chunk decodes to at most as many characters as it has bytes, so to one piece.
+      const batch = records.push(utf8.decode(chunk));
+      if (batch.length > 0) yield batch;
     }
-    this.bytes += chunk.length;
-    this.lines += countNewlines(decoded);
-    done(null, decoded);
+    const last = records.push(utf8.decode(undefined));
+    const rest = records.end();
+    if (last.length + rest.length > 0) yield last.concat(rest);
+  } catch (err) {
+    throw toIngestError(err, source);
   }
+}
 
-  private decode(chunk: Buffer): string | IngestError {
-    if (this.bytes === 0 && chunk.length >= 2) {
+/**
+ * Decodes UTF-8 strictly, so that Latin-1 or UTF-16 bytes are refused with the line they are on instead
+ * of being stored as replacement characters; drops a UTF-8 BOM at the start.
+ */
+class Utf8Text {
+  // The BOM is dropped here, not by the decoder: the decoder does not see the chunks that skip it.
+  private readonly decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  /** Whether the decoder may hold the first bytes of a character cut by the end of the last chunk. */
+  private pending = false;
+  private atStart = true;
+
+  constructor(private readonly records: CsvRecords) {}
+
+  /** The text of the next chunk of bytes; the end of the file when `chunk` is undefined. */
+  decode(chunk: Buffer | undefined): string {
+    if (this.atStart && chunk && chunk.length >= 2) {
       const bom = chunk.readUInt16BE(0);
       if (bom === 0xfffe || bom === 0xfeff)
-        return new IngestError(
+        throw new IngestError(
           'INGEST_ENCODING',
           'the file is UTF-16; save it as CSV UTF-8 (comma delimited)',
         );
     }
     let text: string;
-    try {
-      text = this.decoder.decode(chunk, { stream: true });
-    } catch {
-      return this.encodingError(chunk);
+    if (chunk && !this.pending && isAscii(chunk)) {
+      // ASCII is UTF-8 as it is: copying it is several times faster than decoding it.
+      text = chunk.toString('latin1');
+    } else {
+      try {
+        text = chunk ? this.decoder.decode(chunk, { stream: true }) : this.decoder.decode();
+      } catch {
+        throw this.notUtf8(chunk);
+      }
+      this.pending = chunk !== undefined && chunk.length > 0 && chunk[chunk.length - 1] >= 0x80;
+    }
+    if (this.atStart && text.length > 0) {
+      this.atStart = false;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     }
     const nul = text.indexOf('\u0000');
     if (nul !== -1) {
-      const line = this.lines + countNewlines(text.slice(0, nul));
-      return new IngestError(
+      const line = this.records.lineOf(text.slice(0, nul));
+      throw new IngestError(
         'INGEST_ENCODING',
         `line ${line}: NUL characters; the file is not UTF-8 text (UTF-16?): save it as CSV UTF-8`,
         undefined,
@@ -79,19 +109,11 @@ class Utf8Decoder extends Transform {
     return text;
   }
 
-  override _flush(done: TransformCallback): void {
-    try {
-      done(null, this.decoder.decode());
-    } catch {
-      done(this.encodingError(Buffer.alloc(0)));
-    }
-  }
-
   /** Says on which line the first byte that is not UTF-8 is. */
-  private encodingError(chunk: Buffer): IngestError {
-    const lenient = new TextDecoder('utf-8').decode(chunk);
+  private notUtf8(chunk: Buffer | undefined): IngestError {
+    const lenient = chunk ? new TextDecoder('utf-8').decode(chunk) : '';
     const bad = lenient.indexOf('\uFFFD');
-    const line = this.lines + countNewlines(bad === -1 ? lenient : lenient.slice(0, bad));
+    const line = this.records.lineOf(bad === -1 ? lenient : lenient.slice(0, bad));
     return new IngestError(
       'INGEST_ENCODING',
       `line ${line}: the file is not UTF-8 (Latin-1 or Windows-1252?); save it as CSV UTF-8`,
@@ -101,99 +123,8 @@ class Utf8Decoder extends Transform {
   }
 }
 
-function countNewlines(s: string): number {
-  let n = 0;
-  for (let i = s.indexOf('\n'); i !== -1; i = s.indexOf('\n', i + 1)) n++;
-  return n;
-}
-
-/** Rows handed over at once: per-row awaits would cost more than parsing them. */
-const BATCH = 2_000;
-
-async function* readCsv(source: ImportSource): AsyncGenerator<SourceRow[]> {
-  const input =
-    'path' in source
-      ? createReadStream(source.path, { highWaterMark: 256 * 1024 })
-      : Readable.from([source.content]);
-  const decoder = new Utf8Decoder();
-  // Empty lines come through as one empty cell so that line numbers can be counted here, without
-  // csv-parse's per-record info objects (they double its cost).
-  const parser = parse({
-    bom: true,
-    relax_column_count: true,
-    record_delimiter: ['\r\n', '\n', '\r'],
-    max_record_size: MAX_ROW_CHARACTERS,
-  });
-  let failure: unknown;
-  let ended = false;
-  let wake: (() => void) | undefined;
-  const signal = () => {
-    wake?.();
-    wake = undefined;
-  };
-  const fail = (err: unknown) => {
-    failure ??= err;
-    signal();
-  };
-  input.on('error', fail);
-  decoder.on('error', fail);
-  parser.on('error', fail);
-  parser.on('readable', signal);
-  parser.on('end', () => {
-    ended = true;
-    signal();
-  });
-  input.pipe(decoder).pipe(parser);
-  let line = 1;
-  try {
-    for (;;) {
-      if (failure) throw failure;
-      const batch: SourceRow[] = [];
-      while (batch.length < BATCH) {
-        const record = parser.read() as string[] | null;
-        if (record === null) break;
-        const start = line;
-        let blank = true;
-        for (const cell of record) {
-          if (cell.includes('\n')) line += countNewlines(cell);
-          if (blank && cell.trim() !== '') blank = false;
-        }
-        line++;
-        if (!blank) batch.push({ line: start, cells: record });
-      }
-      if (batch.length > 0) {
-        yield batch;
-        continue;
-      }
-      if (ended) return;
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-      });
-    }
-  } catch (err) {
-    throw toIngestError(failure ?? err, source);
-  } finally {
-    input.destroy();
-    parser.destroy();
-  }
-}
-
 function toIngestError(err: unknown, source: ImportSource): unknown {
   if (err instanceof IngestError) return err;
-  if (err instanceof CsvError) {
-    const line = (err as CsvError & { lines?: number }).lines;
-    if (err.code === 'CSV_MAX_RECORD_SIZE')
-      return new IngestError(
-        'INGEST_ROW_TOO_LARGE',
-        `line ${line}: a row is longer than ${MAX_ROW_CHARACTERS} characters`,
-        undefined,
-        { line },
-      );
-    const reason = err.message.replace(/ at line \d+.*$/s, '').replace(/^Invalid/, 'invalid');
-    return new IngestError('INGEST_MALFORMED_CSV', `line ${line}: not valid CSV (${reason})`, undefined, {
-      line,
-    });
-  }
   const code = (err as NodeJS.ErrnoException)?.code;
   if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR')
     return new IngestError('INGEST_UNREADABLE', `cannot read ${sourceName(source)}: ${code}`);

@@ -4,6 +4,7 @@ import {
   CellProblem,
   date,
   hours,
+  memoised,
   oneOf,
   pounds,
   sessionPattern,
@@ -49,6 +50,28 @@ describe('cell parsers', () => {
     expect(problem(gender, 'female')).toBe('must be one of: F, M, X');
     expect(sessionPattern('fri-pm  mon-am MON-AM')).toBe('MON-AM FRI-PM');
     expect(problem(sessionPattern, 'SAT-AM')).toMatch(/^unknown session SAT-AM/);
+  });
+
+  it("memoised parsers give the parser's answers and refusals, the second time from memory", () => {
+    let calls = 0;
+    const parse = memoised((raw) => {
+      calls++;
+      if (raw === 'bad') throw new CellProblem('not this one');
+      if (raw === 'boom') throw new Error('a bug');
+      return raw === 'same' ? raw : raw.toUpperCase();
+    }, 3);
+    for (let i = 0; i < 2; i++) {
+      expect(parse('same')).toBe('same');
+      expect(problem(parse, 'bad')).toBe('not this one');
+      expect(parse('x')).toBe('X');
+    }
+    expect(calls).toBe(3);
+    // Full: the memo starts again.
+    expect(parse('__proto__')).toBe('__PROTO__');
+    expect(parse('same')).toBe('same');
+    expect(calls).toBe(5);
+    expect(parse('constructor')).toBe('CONSTRUCTOR');
+    expect(() => parse('boom')).toThrow('a bug');
   });
 
   it('dates must exist', () => {

@@ -1,7 +1,10 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Database } from '../../src/db/database';
 import { IngestError, importFile } from '../../src/ingest';
 import { createTestDatabase } from '../support/database';
-import { admin, importCsv, loadBase, tableCounts, UPN_802 } from './ingest-fixtures';
+import { admin, importCsv, loadBase, tableCounts, UPN_802, UPN_803 } from './ingest-fixtures';
 
 /** Whole-file problems: refused with a clear message (an IngestError) and nothing stored. */
 describe('files that cannot be read as a whole', () => {
@@ -84,6 +87,39 @@ describe('files that cannot be read as a whole', () => {
     );
   });
 
+  it('a 10 MB cell spanning lines, read from a file, is refused at the line its row starts on', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'alp-big-cell-'));
+    try {
+      const file = path.join(dir, 'pupils.csv');
+      writeFileSync(file, `${header}${good}${UPN_802},"${'x\r\n'.repeat(3_500_000)}",Test,2011-05-01,802\n`);
+      const attempt = importFile(db, admin, 'pupils', { path: file });
+      await expect(attempt).rejects.toMatchObject({
+        code: 'INGEST_ROW_TOO_LARGE',
+        message: expect.stringMatching(/^line 3: a row is longer than 1048576 characters$/),
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(await tableCounts(db)).toEqual(before);
+  });
+
+  it('an unterminated quote early in a large file is refused once the row passes the limit', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'alp-open-quote-'));
+    try {
+      const file = path.join(dir, 'pupils.csv');
+      // About 8 MB after the open quote: it is read up to the limit, not to the end.
+      writeFileSync(file, `${header}${good}${UPN_802},"Ada,Test,2011-05-01,802\n${good.repeat(200_000)}`);
+      const attempt = importFile(db, admin, 'pupils', { path: file });
+      await expect(attempt).rejects.toMatchObject({
+        code: 'INGEST_ROW_TOO_LARGE',
+        message: expect.stringMatching(/^line 3: a row is longer than/),
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(await tableCounts(db)).toEqual(before);
+  });
+
   it('UTF-16 with and without a byte-order mark', async () => {
     const utf16 = Buffer.from(`\ufeff${header}${good}`, 'utf16le');
     await refused(utf16, 'INGEST_ENCODING', /UTF-16/);
@@ -119,6 +155,88 @@ describe('files that cannot be read as a whole', () => {
       UPN_802,
     ]);
     expect(pupil).toEqual({ first_name: 'Ada "A"', last_name: 'Test, Jr' });
+    await importCsv(db, 'pupils', `${header}${UPN_802},Ada,Test,2011-05-01,802\n`);
+  });
+
+  it('CR-only line endings (old Mac exports), with a byte-order mark and a quoted header cell', async () => {
+    const cr = (text: string) => text.replace(/\n/g, '\r');
+    const badDate = `${UPN_802},Ada,Test,2011-02-30,802\n`;
+    const result = await importCsv(
+      db,
+      'pupils',
+      `\ufeff"upn"${cr(header.slice(3))}${cr(good)}\r${cr(badDate)}`,
+    );
+    expect(result.errors).toEqual([
+      {
+        line: 4,
+        column: 'date_of_birth',
+        value: '2011-02-30',
+        reason: '2011-02-30 is not a date that exists',
+      },
+    ]);
+    expect(await importCsv(db, 'pupils', `\ufeff${cr(header)}${cr(good)}`)).toMatchObject({
+      rows: 1,
+      updated: 1,
+      errors: [],
+    });
+    await importCsv(db, 'pupils', `${header}${UPN_802},Ada,Test,2011-05-01,802\n`);
+  });
+
+  it('LF, CRLF and CR mixed in one file all end rows', async () => {
+    const result = await importCsv(
+      db,
+      'pupils',
+      `${header.trim()}\r\n${good.trim()}\r${UPN_802},Ada,Test,2011-13-01,802\n\r\n${UPN_802},Ada,Test,x,802\r`,
+    );
+    expect(result.errors.map((e) => [e.line, e.value])).toEqual([
+      [3, '2011-13-01'],
+      [5, 'x'],
+    ]);
+  });
+
+  it('a quoted cell with line breaks: the rows after it are told by the line they start on', async () => {
+    const result = await importCsv(
+      db,
+      'pupils',
+      `${header}${UPN_802},"Ada\nMay",Test,2011-05-01,802\n` +
+        `${UPN_802},"Ada\r\n\r\nMay",Test,2011-02-30,802\n${UPN_802},Ada,Test,2011-02-31,802\n`,
+    );
+    expect(result.errors.map((e) => [e.line, e.column, e.value])).toEqual([
+      [4, 'date_of_birth', '2011-02-30'],
+      [7, 'date_of_birth', '2011-02-31'],
+    ]);
+  });
+
+  it('a quoted last cell followed by CRLF, the CR ending one piece of the file and the LF starting the next', async () => {
+    const crlfHeader = header.replace('\n', '\r\n');
+    const row = `${UPN_802},"Ada, ""A""",Test,2011-05-01,"802"`;
+    // The file is read 128 KB at a time: blank lines (skipped, but counted) put the CR at the end.
+    const pad = 128 * 1024 - 1 - crlfHeader.length - row.length;
+    const blanks = '\r\n'.repeat(Math.floor(pad / 2)) + (pad % 2 === 1 ? '\n' : '');
+    const rowLine = 2 + Math.ceil(pad / 2);
+    expect(Buffer.from(`${crlfHeader}${blanks}${row}\r\n`).indexOf('\r\n', 128 * 1024 - 2)).toBe(
+      128 * 1024 - 1,
+    );
+    const rejected = await importCsv(
+      db,
+      'pupils',
+      `${crlfHeader}${blanks}${row}\r\n${UPN_803},Bo,Test,2012-02-30,"803"\r\n`,
+    );
+    expect(rejected.errors).toEqual([
+      {
+        line: rowLine + 1,
+        column: 'date_of_birth',
+        value: '2012-02-30',
+        reason: '2012-02-30 is not a date that exists',
+      },
+    ]);
+    const result = await importCsv(db, 'pupils', `${crlfHeader}${blanks}${row}\r\n`);
+    expect(result).toMatchObject({ rows: 1, updated: 1, errors: [] });
+    const [pupil] = await db.dataSource.query(
+      'SELECT p.first_name, a.la_code FROM pupil p JOIN authority a ON a.id = p.authority_id WHERE p.upn = $1',
+      [UPN_802],
+    );
+    expect(pupil).toEqual({ first_name: 'Ada, "A"', la_code: '802' });
     await importCsv(db, 'pupils', `${header}${UPN_802},Ada,Test,2011-05-01,802\n`);
   });
 
