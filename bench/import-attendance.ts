@@ -61,8 +61,10 @@ async function measure<T>(fn: () => Promise<T>): Promise<{ result: T; seconds: n
 const phases: Record<string, Record<string, string>> = {};
 function phasesOf(run: string) {
   phases[run] = {};
+  const total: Record<string, number> = {};
   return (name: string, ms: number) => {
-    phases[run][name] = (ms / 1000).toFixed(2);
+    total[name] = (total[name] ?? 0) + ms;
+    phases[run][name] = (total[name] / 1000).toFixed(2);
   };
 }
 

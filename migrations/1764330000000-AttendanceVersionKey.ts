@@ -6,15 +6,15 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * Each index costs every inserted mark a B-tree insertion, and attendance is the table that grows by a
  * million rows a year. Before this migration a mark went into the heap and four indexes: the surrogate
  * `id` key, the partial unique `attendance_current_key`, `(placement_id, session_date)` for the
- * per-placement probes and the covering `(session_date)` index for date-range reads. Measured on the
- * real server inserting a million marks in file order (docs/ingest.md): heap alone 1.9 s, all four
- * indexes 8.9 s, this one key 5.4 s.
+ * per-placement probes and the covering `(session_date)` index for date-range reads. Inserting a
+ * million marks took 11 to 13 s with the four and 4.7 s with this one key (docs/ingest.md).
  *
  * `attendance_version_key` is (placement_id, session_date, session, superseded_at) with NULLS NOT
  * DISTINCT: at most one version per session has superseded_at NULL (the current one, as the partial
  * key ensured), and closed versions differ by the time they were superseded. Its INCLUDE columns make
  * it covering for every indicator read, which now reach attendance through placements: one index
- * range per placement (docs/indicators.md, Speed). Nothing referenced the surrogate id.
+ * range per placement (docs/indicators.md, Speed), and for an import's comparison with the current
+ * versions (recorded_at). Nothing referenced the surrogate id.
  */
 export class AttendanceVersionKey1764330000000 implements MigrationInterface {
   name = 'AttendanceVersionKey1764330000000';
@@ -28,7 +28,7 @@ ALTER TABLE attendance DROP CONSTRAINT attendance_pkey;
 ALTER TABLE attendance DROP COLUMN id;
 ALTER TABLE attendance ADD CONSTRAINT attendance_version_key
   UNIQUE NULLS NOT DISTINCT (placement_id, session_date, session, superseded_at)
-  INCLUDE (code, recorded_on, superseded_on, first_recorded_on);
+  INCLUDE (code, recorded_at, recorded_on, superseded_on, first_recorded_on);
 `);
   }
 

@@ -125,9 +125,9 @@ function duplicateKeySql(def: KindDefinition): string {
 
 /**
  * The one import path behind files, folders, GraphQL and attendance submission: `records` yields the
- * header then the rows. Rows are parsed in JS as they stream, staged into a temp table (COPY on the
- * real server, unnest batches on the embedded one), checked with set-based SQL, then merged, all in one
- * transaction. Throws IngestError for a file that cannot be read as a whole; returns bad rows.
+ * header then the rows. Rows are parsed in JS as they stream (and checked against reference data there
+ * when the kind has a lookup), staged into a temp table (COPY on the real server, unnest batches on the
+ * embedded one), checked with set-based SQL, then merged, all in one transaction. Throws IngestError for a file that cannot be read as a whole; returns bad rows.
  */
 export async function importRecords(
   db: Database,
@@ -177,14 +177,29 @@ export async function importRecords(
     await client.query(`SET LOCAL work_mem = '${db.embedded ? 64 : 160}MB'`);
     await client.query(createStagingTableSql(def));
     const writer = openStagingWriter(client, def, db.embedded);
+    const resolver = def.lookup?.open(client, def.columns);
+    let line = 0;
+    const report = (column: string, value: string, reason: string) => errors.add(line, column, value, reason);
     try {
       let batch = first.value.slice(1);
+      const parsed: (string | null)[][] = [];
       for (;;) {
         for (const row of batch) {
           rows++;
           const values = parseRow(def, mapping, headerWidth, row, defaults, errors);
-          if (values) writer.write(values);
+          if (values) parsed.push(values);
         }
+        if (resolver) await resolver.prepare(parsed, () => writer.pause());
+        for (const values of parsed) {
+          if (resolver) {
+            line = Number(values[0]);
+            const derived = resolver.resolve(values, report);
+            if (!derived) continue;
+            for (const v of derived) values.push(v);
+          }
+          writer.write(values);
+        }
+        parsed.length = 0;
         await writer.drain();
         const next = await iterator.next();
         if (next.done) break;
@@ -199,7 +214,9 @@ export async function importRecords(
     await client.query('ANALYZE ingest_stage');
     for (const sql of def.prepare ?? []) await client.query(sql);
     phase('prepare');
-    for (const [i, check] of [duplicateKeySql(def), ...def.checks].entries()) {
+    // a lookup that saw every row may have found repeated keys itself (attendance grouped by placement)
+    const duplicates = resolver?.checkedDuplicates() ? [] : [duplicateKeySql(def)];
+    for (const [i, check] of [...duplicates, ...def.checks].entries()) {
       const found = await client.query<RowError & { total: number }>(
         `SELECT c.*, count(*) OVER ()::integer AS total FROM (${check}) c ORDER BY 1 LIMIT ${errors.room}`,
       );
@@ -209,7 +226,7 @@ export async function importRecords(
         const counted = await client.query<{ n: number }>(`SELECT count(*)::integer AS n FROM (${check}) c`);
         errors.notListed += counted.rows[0].n;
       }
-      phase(i === 0 ? 'check duplicate keys' : `check ${i}`);
+      phase(i < duplicates.length ? 'check duplicate keys' : `check ${i - duplicates.length + 1}`);
     }
     if (errors.count > 0) {
       await client.query('ROLLBACK');

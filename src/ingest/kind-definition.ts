@@ -1,3 +1,4 @@
+import { PoolClient } from 'pg';
 import { CellParser } from './cell-parsers';
 
 export const IMPORT_KINDS = [
@@ -63,6 +64,39 @@ export interface ColumnDef {
 /** A problem spanning cells of one row (an end before its start), checked while streaming. */
 export type RowCheck = (row: Record<string, string | null>) => { column: string; reason: string } | null;
 
+/** A staging column filled by a RowLookup rather than read from the file. */
+export interface DerivedColumn {
+  name: string;
+  type: StageType;
+}
+
+/** Reports a problem with the row being resolved: the column, the value quoted back, the reason. */
+export type ReportProblem = (column: string, value: string, reason: string) => void;
+
+/**
+ * Checks against reference data made in JS while the file streams, for a kind whose files are big: one
+ * Map lookup per row instead of joining every staged row in SQL. `open` is called once per import,
+ * inside its transaction; before each batch of parsed rows, `prepare` loads the reference rows it has
+ * not seen yet (so a day's register reads a few rows, a year's file each placement once), calling
+ * `pause` first because a COPY in progress holds the connection; `resolve`
+ * then takes one row's canonical values (line first, then `columns` in order) and returns the values of
+ * the derived columns, or reports every problem and returns null.
+ */
+export interface RowLookup {
+  derived: DerivedColumn[];
+  open(client: PoolClient, columns: ColumnDef[]): BatchResolver;
+}
+
+export interface BatchResolver {
+  prepare(rows: (string | null)[][], pause: () => Promise<void>): Promise<void>;
+  resolve(values: (string | null)[], report: ReportProblem): (string | null)[] | null;
+  /**
+   * True when `resolve` has itself reported every row whose natural key repeats an earlier staged
+   * row's (with the message of the SQL check), so that the import can skip that check.
+   */
+  checkedDuplicates(): boolean;
+}
+
 /**
  * Everything one import kind needs: its columns, row-level checks in JS, and set-based SQL over the
  * staging table `ingest_stage (line, <columns>)`. Statements run in one transaction, in this order:
@@ -78,11 +112,18 @@ export interface KindDefinition {
   /** Staging columns that identify a record; the same key twice in one file is rejected. */
   naturalKey: string[];
   rowChecks?: RowCheck[];
+  /** Reference checks in JS, whose derived columns are staged after the file's (see RowLookup). */
+  lookup?: RowLookup;
   /** Values for cells not given that come from the import itself rather than from a column default. */
   defaults?: (ctx: ImportContext) => Record<string, string>;
   prepare?: string[];
   checks: string[];
   merge: string[];
+}
+
+/** The staging table's columns after `line`: the file's, then those a lookup derives. */
+export function stagedColumns(def: KindDefinition): DerivedColumn[] {
+  return [...def.columns, ...(def.lookup?.derived ?? [])];
 }
 
 export function column(name: string, type: StageType, parse: CellParser, required = false): ColumnDef {

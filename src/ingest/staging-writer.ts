@@ -1,13 +1,18 @@
 import { once } from 'node:events';
 import { PoolClient } from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
-import { KindDefinition } from './kind-definition';
+import { CopyStreamQuery, from as copyFrom } from 'pg-copy-streams';
+import { KindDefinition, stagedColumns } from './kind-definition';
 
 /** Rows of canonical text (line first) into the temp table `ingest_stage`. */
 export interface StagingWriter {
   write(values: (string | null)[]): void;
   /** Hands buffered rows to the database, waiting while it is behind. */
   drain(): Promise<void>;
+  /**
+   * Lets the connection run a query (a lookup) between batches: a COPY in progress holds it, so the
+   * COPY is completed here and the next write starts another.
+   */
+  pause(): Promise<void>;
   /** Completes the load. */
   finish(): Promise<void>;
   /** After a failure: leaves the connection able to ROLLBACK, whatever state the load is in. */
@@ -19,11 +24,13 @@ function quoteIdent(name: string): string {
 }
 
 export function stagingColumns(def: KindDefinition): string {
-  return ['line', ...def.columns.map((c) => c.name)].map(quoteIdent).join(', ');
+  return ['line', ...stagedColumns(def).map((c) => c.name)].map(quoteIdent).join(', ');
 }
 
 export function createStagingTableSql(def: KindDefinition): string {
-  const columns = def.columns.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(', ');
+  const columns = stagedColumns(def)
+    .map((c) => `${quoteIdent(c.name)} ${c.type}`)
+    .join(', ');
   return `CREATE TEMP TABLE ingest_stage (line integer NOT NULL, ${columns}) ON COMMIT DROP`;
 }
 
@@ -31,47 +38,68 @@ export function openStagingWriter(client: PoolClient, def: KindDefinition, embed
   return embedded ? new UnnestWriter(client, def) : new CopyWriter(client, def);
 }
 
-const COPY_SPECIAL = /[\\\t\n\r]/;
-
 function copyText(v: string | null): string {
   if (v === null) return '\\N';
-  if (!COPY_SPECIAL.test(v)) return v;
-  return v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+  // Values are short: a scan of their characters costs less than testing a regular expression.
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    // backslash, tab, newline, carriage return
+    if (c === 92 || c === 9 || c === 10 || c === 13)
+      return v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+  }
+  return v;
+}
+
+/** One staged row as a line of COPY text format (tab separated, `\\N` for null, newline ended). */
+export function copyRow(values: (string | null)[]): string {
+  let line = copyText(values[0]);
+  for (let i = 1; i < values.length; i++) line += `\t${copyText(values[i])}`;
+  return `${line}\n`;
 }
 
 /** COPY FROM STDIN in text format, flushed in chunks, waiting on the socket so memory stays flat. */
 class CopyWriter implements StagingWriter {
-  private readonly stream;
+  private readonly sql: string;
+  /** The COPY in progress; started by the first write after construction or a pause. */
+  private stream: CopyStreamQuery | undefined;
   private chunk = '';
 
-  constructor(client: PoolClient, def: KindDefinition) {
-    this.stream = client.query(copyFrom(`COPY ingest_stage (${stagingColumns(def)}) FROM STDIN`));
+  constructor(
+    private readonly client: PoolClient,
+    def: KindDefinition,
+  ) {
+    this.sql = `COPY ingest_stage (${stagingColumns(def)}) FROM STDIN`;
   }
 
   write(values: (string | null)[]): void {
-    let line = copyText(values[0]);
-    for (let i = 1; i < values.length; i++) line += `\t${copyText(values[i])}`;
-    this.chunk += `${line}\n`;
+    this.chunk += copyRow(values);
   }
 
   async drain(): Promise<void> {
     if (this.chunk.length === 0) return;
+    this.stream ??= this.client.query(copyFrom(this.sql));
     const ok = this.stream.write(this.chunk);
     this.chunk = '';
     if (!ok) await once(this.stream, 'drain');
   }
 
-  async finish(): Promise<void> {
-    if (this.chunk) this.stream.write(this.chunk);
-    this.chunk = '';
-    const done = once(this.stream, 'finish');
-    this.stream.end();
+  async pause(): Promise<void> {
+    await this.drain();
+    const stream = this.stream;
+    this.stream = undefined;
+    if (!stream) return;
+    const done = once(stream, 'finish');
+    stream.end();
     await done;
+  }
+
+  finish(): Promise<void> {
+    return this.pause();
   }
 
   async abort(): Promise<void> {
     this.chunk = '';
-    if (this.stream.destroyed || this.stream.writableFinished) return;
+    if (!this.stream || this.stream.destroyed || this.stream.writableFinished) return;
     // Ending the COPY (rather than destroying it) keeps the protocol in step; the rows go with ROLLBACK.
     await this.finish().catch(() => undefined);
   }
@@ -88,7 +116,7 @@ class UnnestWriter implements StagingWriter {
     private readonly client: PoolClient,
     def: KindDefinition,
   ) {
-    const types = ['integer', ...def.columns.map((c) => c.type)];
+    const types = ['integer', ...stagedColumns(def).map((c) => c.type)];
     const args = types.map((t, i) => `$${i + 1}::${t}[]`).join(', ');
     this.sql = `INSERT INTO ingest_stage (${stagingColumns(def)}) SELECT * FROM unnest(${args})`;
     this.columns = types.map(() => []);
@@ -108,6 +136,9 @@ class UnnestWriter implements StagingWriter {
     this.columns = batch.map(() => []);
     await this.client.query(this.sql, batch);
   }
+
+  /** Holds nothing between batches: each flush is its own statement. */
+  async pause(): Promise<void> {}
 
   finish(): Promise<void> {
     return this.flush();

@@ -1,0 +1,224 @@
+import { PoolClient } from 'pg';
+import { dayOfWeek } from '../../domain/dates';
+import { BatchResolver, ColumnDef, ReportProblem, RowLookup } from '../kind-definition';
+
+interface PlacementRef {
+  id: string;
+  start: string;
+  end: string | null;
+  authority: AuthorityCalendar;
+}
+
+/** One authority's terms and closures, with each day's verdict remembered (a file repeats its days). */
+class AuthorityCalendar {
+  readonly terms: [string, string][] = [];
+  readonly closures: [string, string][] = [];
+  private readonly verdicts = new Map<string, string | null>();
+
+  constructor(readonly laCode: string) {}
+
+  /** Why `day` is not a school day, or null: the same rules, in the same order, as `alp_school_days`. */
+  notSchoolDay(day: string): string | null {
+    let why = this.verdicts.get(day);
+    if (why === undefined) {
+      why = this.judge(day);
+      this.verdicts.set(day, why);
+    }
+    return why;
+  }
+
+  private judge(day: string): string | null {
+    const dow = dayOfWeek(day);
+    if (dow === 0 || dow === 6) return 'a weekend';
+    if (this.closures.some(([s, e]) => s <= day && day <= e)) return 'a closure';
+    if (this.terms.length > 0 && !this.terms.some(([s, e]) => s <= day && day <= e))
+      return 'outside every term';
+    return null;
+  }
+}
+
+/** How many placement references one batch may look up before the lookup loads every placement. */
+const LOAD_ALL_AFTER = 1;
+
+/**
+ * Attendance rows checked against placements, attendance codes and authority calendars in JS as the file
+ * streams (see RowLookup): the placement must exist, the code must be DfE's, the date must be within the
+ * placement and a school day of the pupil's authority. Stages the placement's id.
+ *
+ * The first batch looks up only its own placement references (a day's register reads a handful of
+ * rows); a file with more batches loads every placement once at its second batch, rather than one query
+ * per batch. The writer is paused around each load (a COPY holds the connection).
+ *
+ * While the rows come grouped by placement (a provider's or an MIS export of a year usually is), it also
+ * finds repeated natural keys itself, remembering only the current placement's sessions, so memory stays
+ * flat and the import skips the SQL duplicate check (a hash aggregate over every staged row). Once a
+ * placement comes back after another, it stops and leaves the rest to that check.
+ */
+export const ATTENDANCE_LOOKUP: RowLookup = {
+  derived: [{ name: 'placement_id', type: 'integer' }],
+  open: (client, columns) => new AttendanceResolver(client, columns),
+};
+
+class AttendanceResolver implements BatchResolver {
+  private readonly placements = new Map<string, PlacementRef | null>();
+  private readonly authorities = new Map<number, AuthorityCalendar>();
+  private codes: Set<string> | undefined;
+  private loadedAll = false;
+  private batches = 0;
+  /** The placement whose rows are being read, with the line of each of its sessions so far. */
+  private run: { ref: string; lines: Map<string, number> } | undefined;
+  /** Placements whose rows have ended: one coming back means the file is not grouped by placement. */
+  private readonly ended = new Set<string>();
+  private grouped = true;
+  private readonly ref: number;
+  private readonly date: number;
+  private readonly code: number;
+  private readonly session: number;
+
+  constructor(
+    private readonly client: PoolClient,
+    columns: ColumnDef[],
+  ) {
+    // values[0] is the line; a column's value is at its index + 1
+    const at = (name: string) => columns.findIndex((c) => c.name === name) + 1;
+    this.ref = at('placement_ref');
+    this.date = at('date');
+    this.code = at('code');
+    this.session = at('session');
+  }
+
+  private needsLoad(rows: (string | null)[][]): boolean {
+    if (this.codes === undefined) return true;
+    if (this.loadedAll) return false;
+    return rows.some((r) => !this.placements.has(r[this.ref] as string));
+  }
+
+  async prepare(rows: (string | null)[][], pause: () => Promise<void>): Promise<void> {
+    if (!this.needsLoad(rows)) return;
+    await pause();
+    this.batches++;
+    if (this.codes === undefined) {
+      const found = await this.client.query<{ code: string }>('SELECT code FROM attendance_code');
+      this.codes = new Set(found.rows.map((r) => r.code));
+    }
+    if (this.batches > LOAD_ALL_AFTER) {
+      await this.loadPlacements(null);
+      this.loadedAll = true;
+      return;
+    }
+    const refs = [...new Set(rows.map((r) => r[this.ref] as string))].filter((r) => !this.placements.has(r));
+    if (refs.length > 0) await this.loadPlacements(refs);
+  }
+
+  private async loadPlacements(refs: string[] | null): Promise<void> {
+    const found = await this.client.query<{
+      ref: string;
+      id: string;
+      start: string;
+      end: string | null;
+      authority_id: number;
+    }>(
+      `SELECT p.placement_ref AS ref, p.id::text AS id, p.start_date::text AS start, p.end_date::text AS end,
+         pu.authority_id
+       FROM placement p JOIN pupil pu ON pu.id = p.pupil_id
+       WHERE $1::text[] IS NULL OR p.placement_ref = ANY ($1::text[])`,
+      [refs],
+    );
+    await this.loadAuthorities([...new Set(found.rows.map((r) => r.authority_id))]);
+    for (const r of found.rows) {
+      const authority = this.authorities.get(r.authority_id) as AuthorityCalendar;
+      this.placements.set(r.ref, { id: r.id, start: r.start, end: r.end, authority });
+    }
+    for (const ref of refs ?? []) if (!this.placements.has(ref)) this.placements.set(ref, null);
+  }
+
+  private async loadAuthorities(ids: number[]): Promise<void> {
+    const missing = ids.filter((id) => !this.authorities.has(id));
+    if (missing.length === 0) return;
+    const found = await this.client.query<{ id: number; la_code: string }>(
+      'SELECT id, la_code FROM authority WHERE id = ANY ($1::integer[])',
+      [missing],
+    );
+    for (const a of found.rows) this.authorities.set(a.id, new AuthorityCalendar(a.la_code));
+    const entries = await this.client.query<{
+      authority_id: number;
+      kind: string;
+      start: string;
+      end: string;
+    }>(
+      `SELECT authority_id, kind, start_date::text AS start, end_date::text AS end
+       FROM calendar_entry WHERE authority_id = ANY ($1::integer[]) AND kind IN ('term', 'closure')`,
+      [missing],
+    );
+    for (const e of entries.rows) {
+      const calendar = this.authorities.get(e.authority_id) as AuthorityCalendar;
+      (e.kind === 'term' ? calendar.terms : calendar.closures).push([e.start, e.end]);
+    }
+  }
+
+  resolve(values: (string | null)[], report: ReportProblem): (string | null)[] | null {
+    const ref = values[this.ref] as string;
+    const code = values[this.code] as string;
+    const date = values[this.date] as string;
+    // a reference never looked up is one the whole-table load did not find
+    const placement = this.placements.get(ref) ?? null;
+    let ok = true;
+    if (placement === null) {
+      report('placement_ref', ref, `placement ${ref} does not exist`);
+      ok = false;
+    }
+    if (!this.codes?.has(code)) {
+      report('code', code, `unknown attendance code ${code} (see attendance-codes.csv)`);
+      ok = false;
+    }
+    if (placement === null) return null;
+    if (date < placement.start || (placement.end !== null && date > placement.end)) {
+      report(
+        'date',
+        date,
+        `${date} is outside placement ${ref} (${placement.start} to ${placement.end ?? 'open'})`,
+      );
+      ok = false;
+    }
+    const why = placement.authority.notSchoolDay(date);
+    if (why !== null) {
+      report('date', date, `${date} is not a school day in authority ${placement.authority.laCode} (${why})`);
+      ok = false;
+    }
+    if (!ok || this.repeated(values, report)) return null;
+    return [placement.id];
+  }
+
+  checkedDuplicates(): boolean {
+    return this.grouped;
+  }
+
+  /** Reports a row whose placement, date and session an earlier row of its placement's run had. */
+  private repeated(values: (string | null)[], report: ReportProblem): boolean {
+    if (!this.grouped) return false;
+    const ref = values[this.ref] as string;
+    if (this.run?.ref !== ref) {
+      if (this.run) this.ended.add(this.run.ref);
+      if (this.ended.has(ref)) {
+        this.grouped = false;
+        this.run = undefined;
+        this.ended.clear();
+        return false;
+      }
+      this.run = { ref, lines: new Map() };
+    }
+    const date = values[this.date] as string;
+    const session = values[this.session] as string;
+    const first = this.run.lines.get(date + session);
+    if (first !== undefined) {
+      report(
+        'placement_ref',
+        `${ref} ${date} ${session}`,
+        `the same placement_ref, date, session is on line ${first}`,
+      );
+      return true;
+    }
+    this.run.lines.set(date + session, Number(values[0]));
+    return false;
+  }
+}
