@@ -47,6 +47,11 @@ describe('migrations', () => {
     expect(await userTables(db)).toEqual(TABLES);
   });
 
+  it('run on connections whose temp buffers hold a staged file (server) or keep the defaults (embedded)', async () => {
+    const [{ temp_buffers }] = await db.dataSource.query('SHOW temp_buffers');
+    expect(temp_buffers).toBe(db.embedded ? '8MB' : '256MB');
+  });
+
   it('load the attendance codes of the spec', async () => {
     const spec = parse(readFileSync(path.join(__dirname, '../spec/attendance-codes.csv')), {
       columns: true,

@@ -8,7 +8,17 @@ export interface DataSourceOptions {
   /** The embedded server serves one connection at a time. */
   poolSize?: number;
   logger?: Logger;
+  /** Session settings sent when each connection opens (PostgreSQL's `options` startup parameter). */
+  sessionSettings?: Record<string, string>;
 }
+
+/**
+ * On the real server an import stages a big file in temp tables; with the default 8 MB of temp buffers
+ * they are written out and read back (a million attendance rows stage about 100 MB). temp_buffers can
+ * only be set before a session's first temp table, hence at connection. It is allocated as used, and
+ * idle pool connections close after 10 s, so only importing sessions hold it.
+ */
+export const SERVER_SESSION_SETTINGS = { temp_buffers: '256MB' };
 
 export function createDataSource(opts: DataSourceOptions): DataSource {
   return new DataSource({
@@ -21,6 +31,13 @@ export function createDataSource(opts: DataSourceOptions): DataSource {
     synchronize: false,
     logging: opts.logger ? 'all' : false,
     logger: opts.logger,
-    extra: { max: opts.poolSize ?? 10 },
+    extra: {
+      max: opts.poolSize ?? 10,
+      ...(opts.sessionSettings && {
+        options: Object.entries(opts.sessionSettings)
+          .map(([name, value]) => `-c ${name}=${value}`)
+          .join(' '),
+      }),
+    },
   });
 }

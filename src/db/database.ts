@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { DataSource, Logger } from 'typeorm';
-import { createDataSource } from './data-source';
+import { createDataSource, SERVER_SESSION_SETTINGS } from './data-source';
 import { startEmbedded } from './embedded';
 
 export interface Database {
@@ -27,7 +27,13 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       );
   const url = opts.url ?? embeddedServer?.url;
   if (!url) throw new Error('no database URL');
-  const dataSource = createDataSource({ url, poolSize: embeddedServer ? 1 : 10, logger: opts.logger });
+  const dataSource = createDataSource({
+    url,
+    poolSize: embeddedServer ? 1 : 10,
+    logger: opts.logger,
+    // the embedded database lives in this process's memory: it keeps its defaults
+    sessionSettings: embeddedServer ? undefined : SERVER_SESSION_SETTINGS,
+  });
   try {
     await dataSource.initialize();
     if (opts.migrate) await dataSource.runMigrations({ transaction: 'each' });
