@@ -7,6 +7,13 @@ import { SourceRow } from './row-source';
 /** The longest cell value quoted back in an error. */
 const MAX_QUOTED = 200;
 
+/** `s.trim()`, without the call when it starts and ends with printable ASCII (the common case). */
+function trimmed(s: string): string {
+  const first = s.charCodeAt(0);
+  const last = s.charCodeAt(s.length - 1);
+  return first > 32 && first < 127 && last > 32 && last < 127 ? s : s.trim();
+}
+
 /** Collects row errors; past `limit` they are only counted. */
 export class ErrorList {
   readonly listed: RowError[] = [];
@@ -92,7 +99,7 @@ export function parseRow(
   for (let i = 0; i < def.columns.length; i++) {
     const col = def.columns[i];
     const at = mapping[i];
-    const raw = at === -1 ? '' : row.cells[at].trim();
+    const raw = at === -1 ? '' : trimmed(row.cells[at]);
     if (raw === '') {
       if (col.required) {
         errors.add(row.line, col.name, '', `${col.name} is required`);

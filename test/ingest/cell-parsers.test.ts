@@ -1,4 +1,4 @@
-import { londonDate } from '../../src/domain/dates';
+import { isIsoDate, londonDate } from '../../src/domain/dates';
 import {
   boolean,
   CellProblem,
@@ -50,6 +50,34 @@ describe('cell parsers', () => {
     expect(problem(gender, 'female')).toBe('must be one of: F, M, X');
     expect(sessionPattern('fri-pm  mon-am MON-AM')).toBe('MON-AM FRI-PM');
     expect(problem(sessionPattern, 'SAT-AM')).toMatch(/^unknown session SAT-AM/);
+  });
+
+  it('enumerations written as the spec spells them are taken as they are', () => {
+    expect(oneOf(['AM', 'PM'])('PM')).toBe('PM');
+    expect(oneOf(['AM', 'PM'])('pm')).toBe('PM');
+    expect(problem(oneOf(['AM', 'PM']), 'PM ')).toBe('must be one of: AM, PM');
+  });
+
+  it('dates: the quick check of the characters agrees with isIsoDate, odd years and days included', () => {
+    for (const year of [0, 1, 99, 100, 999, 1000, 1582, 1600, 1900, 2000, 2024, 2025, 2100, 9999])
+      for (let month = 0; month <= 13; month++)
+        for (let day = 0; day <= 32; day++) {
+          const raw = [String(year).padStart(4, '0'), month, day]
+            .map((n) => String(n).padStart(2, '0'))
+            .join('-');
+          const expected = isIsoDate(raw) ? `accepted ${raw}` : `${raw} is not a date that exists`;
+          expect(problem(date, raw)).toBe(expected);
+        }
+    for (const raw of [
+      '2026-1-05',
+      '2026-01-05 ',
+      '2026/01/05',
+      '\uff12026-01-05',
+      '2026-01-0x',
+      '+026-01-05',
+      '20260105',
+    ])
+      expect(problem(date, raw)).toBe('a date is written YYYY-MM-DD');
   });
 
   it("memoised parsers give the parser's answers and refusals, the second time from memory", () => {
