@@ -3,20 +3,25 @@ import { column, KindDefinition } from '../kind-definition';
 import { ATTENDANCE_LOOKUP } from './attendance.lookup';
 
 /**
- * The staged rows with each session's current version, built once. Placements, codes, placement dates
- * and school days were checked as the file streamed (ATTENDANCE_LOOKUP), which staged placement_id.
+ * The staged rows whose session already has a current version, with it, built once. Placements, codes,
+ * placement dates and school days were checked as the file streamed (ATTENDANCE_LOOKUP), which staged
+ * placement_id. Only these rows can be unchanged, corrections or out of order; every other staged row
+ * is a new session. A first import writes nothing here, instead of copying the whole file once more.
  */
-const RESOLVE = `CREATE TEMP TABLE ingest_attendance ON COMMIT DROP AS
-  SELECT s.line, s.placement_id, s.date AS session_date, s.session, s.code, s.recorded_at, s.recorded_by,
+const CURRENT = `CREATE TEMP TABLE ingest_current ON COMMIT DROP AS
+  SELECT s.line, s.placement_id, s.date AS session_date, s.session, s.code, s.recorded_at,
+    (s.recorded_at AT TIME ZONE 'Europe/London')::date AS recorded_on,
     cur.code AS current_code, cur.recorded_at AS current_recorded_at,
-    cur.first_recorded_on AS current_first_recorded_on,
-    (s.recorded_at AT TIME ZONE 'Europe/London')::date AS recorded_on
+    cur.first_recorded_on AS current_first_recorded_on
   FROM ingest_stage s
-  LEFT JOIN attendance cur ON cur.placement_id = s.placement_id AND cur.session_date = s.date
+  JOIN attendance cur ON cur.placement_id = s.placement_id AND cur.session_date = s.date
     AND cur.session = s.session AND cur.superseded_at IS NULL`;
 
-/** A row that replaces the current version: a different code recorded after it. */
+/** A row of ingest_current (alias `r`) that replaces the current version: a different code recorded after it. */
 const IS_CORRECTION = `r.code <> r.current_code AND r.recorded_at > r.current_recorded_at`;
+
+/** The Europe/London day of the staged row `s`'s recorded_at. */
+const RECORDED_ON = `(s.recorded_at AT TIME ZONE 'Europe/London')::date`;
 
 /**
  * Attendance keeps every version of a session's mark (see the CreateSchema migration).
@@ -49,32 +54,32 @@ export const ATTENDANCE: KindDefinition = {
     // A memoised index probe per staged row was the planner's choice for a big file against big history
     // (7 s for a million rows, no cache hits: every session is new); a merge join on the key takes 2 s.
     'SET LOCAL enable_memoize = off',
-    RESOLVE,
-    // how many rows have a current version: the correction UPDATE is then planned as the few probes it is
-    'ANALYZE ingest_attendance (current_code)',
+    CURRENT,
+    'ANALYZE ingest_current',
   ],
   checks: [
     `SELECT r.line, 'recorded_at' AS column, r.recorded_at::text AS value,
        'out of order: the stored mark ' || r.current_code || ' was recorded at ' || r.current_recorded_at
          || '; a correction must be recorded after it' AS reason
-     FROM ingest_attendance r
+     FROM ingest_current r
      WHERE r.code <> r.current_code AND r.recorded_at <= r.current_recorded_at
        AND NOT EXISTS (SELECT 1 FROM attendance v WHERE v.placement_id = r.placement_id
          AND v.session_date = r.session_date AND v.session = r.session AND v.code = r.code
          AND v.recorded_at = r.recorded_at)`,
   ],
   merge: [
+    // closes each corrected version; a correction's new version keeps the session's first_recorded_on
     `UPDATE attendance a SET superseded_at = r.recorded_at, superseded_on = r.recorded_on
-     FROM ingest_attendance r
+     FROM ingest_current r
      WHERE a.placement_id = r.placement_id AND a.session_date = r.session_date AND a.session = r.session
        AND a.superseded_at IS NULL AND ${IS_CORRECTION}`,
     `INSERT INTO attendance (placement_id, session_date, session, code, recorded_at, recorded_on, recorded_by,
        first_recorded_on)
-     SELECT r.placement_id, r.session_date, r.session, r.code, r.recorded_at, r.recorded_on, r.recorded_by,
-       coalesce(r.current_first_recorded_on, r.recorded_on)
-     FROM ingest_attendance r WHERE r.current_code IS NULL OR ${IS_CORRECTION}`,
-    `SELECT count(*) FILTER (WHERE r.current_code IS NULL) AS inserted,
-       count(*) FILTER (WHERE ${IS_CORRECTION}) AS updated
-     FROM ingest_attendance r`,
+     SELECT s.placement_id, s.date, s.session, s.code, s.recorded_at, ${RECORDED_ON}, s.recorded_by,
+       coalesce(r.current_first_recorded_on, ${RECORDED_ON})
+     FROM ingest_stage s LEFT JOIN ingest_current r ON r.line = s.line
+     WHERE r.line IS NULL OR ${IS_CORRECTION}`,
+    `SELECT (SELECT count(*) FROM ingest_stage) - (SELECT count(*) FROM ingest_current) AS inserted,
+       (SELECT count(*) FROM ingest_current r WHERE ${IS_CORRECTION}) AS updated`,
   ],
 };
