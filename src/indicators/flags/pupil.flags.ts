@@ -63,6 +63,9 @@ recent_latest AS (
   FROM placement pl
   -- the possible codes as an array computed once, filtered inside each placement's index range
   ${attendanceOf('pl.id', '$1::date - 6', '$1::date', `${knownOn('a', '$1::date')} AND a.code = ANY (ARRAY(SELECT code FROM attendance_code WHERE possible_session))`)}
+  -- Only placements active in those days are probed. Safe as a filter: a pupil it leaves without a
+  -- recent record becomes a candidate, and the probes below read every placement.
+  WHERE pl.start_date <= $1::date AND (pl.end_date IS NULL OR pl.end_date >= $1::date - 6)
   ORDER BY pl.pupil_id, a.session_date DESC, a.session DESC, a.code IN ('N', 'O')
 ),
 unexplained_candidates AS (
