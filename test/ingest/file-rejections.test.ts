@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Database } from '../../src/db/database';
 import { IngestError, importFile } from '../../src/ingest';
+import { PIECE } from '../../src/ingest/row-source';
 import { createTestDatabase } from '../support/database';
 import { admin, importCsv, loadBase, tableCounts, UPN_802, UPN_803 } from './ingest-fixtures';
 
@@ -210,13 +211,11 @@ describe('files that cannot be read as a whole', () => {
   it('a quoted last cell followed by CRLF, the CR ending one piece of the file and the LF starting the next', async () => {
     const crlfHeader = header.replace('\n', '\r\n');
     const row = `${UPN_802},"Ada, ""A""",Test,2011-05-01,"802"`;
-    // The file is read 128 KB at a time: blank lines (skipped, but counted) put the CR at the end.
-    const pad = 128 * 1024 - 1 - crlfHeader.length - row.length;
+    // The file is read PIECE bytes at a time: blank lines (skipped, but counted) put the CR at the end.
+    const pad = PIECE - 1 - crlfHeader.length - row.length;
     const blanks = '\r\n'.repeat(Math.floor(pad / 2)) + (pad % 2 === 1 ? '\n' : '');
     const rowLine = 2 + Math.ceil(pad / 2);
-    expect(Buffer.from(`${crlfHeader}${blanks}${row}\r\n`).indexOf('\r\n', 128 * 1024 - 2)).toBe(
-      128 * 1024 - 1,
-    );
+    expect(Buffer.from(`${crlfHeader}${blanks}${row}\r\n`).indexOf('\r\n', PIECE - 2)).toBe(PIECE - 1);
     const rejected = await importCsv(
       db,
       'pupils',
