@@ -1,11 +1,10 @@
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
 import os from 'node:os';
-import { Client } from 'pg';
 import { Logger } from 'typeorm';
-import { Database, openDatabase } from '../src/db/database';
+import { Database } from '../src/db/database';
 import { makeUpn } from '../src/domain/upn';
 import { startServer } from '../src/server/app';
+import { openBenchDatabase } from './bench-database';
 
 /**
  * GraphQL read benchmark: pages through every placement with its pupil, provider, school, targets and
@@ -33,32 +32,6 @@ class Counter implements Logger {
   logSchemaBuild(): void {}
   logMigration(): void {}
   log(): void {}
-}
-
-async function openBenchDatabase(logger: Logger): Promise<{ db: Database; drop: () => Promise<void> }> {
-  const serverUrl = process.env.DATABASE_URL;
-  if (!serverUrl) {
-    const db = await openDatabase({ dataDir: null, migrate: true, logger });
-    return { db, drop: () => db.close() };
-  }
-  const name = `alp_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const db = await openDatabase({ url: url.toString(), migrate: true, logger });
-  return {
-    db,
-    async drop() {
-      await db.close();
-      const c = new Client({ connectionString: serverUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
 }
 
 /** One authority, 50 schools, 100 providers with 5 evidence items, `n` pupils each with one placement, 2 targets, 2 reviews. */
@@ -92,7 +65,7 @@ async function seed(db: Database, n: number): Promise<void> {
 async function main(): Promise<void> {
   const n = Number(process.argv[2] ?? 5000);
   const counter = new Counter();
-  const { db, drop } = await openBenchDatabase(counter);
+  const { db, drop } = await openBenchDatabase({ logger: counter });
   const server = await startServer({ db, port: 0, host: '127.0.0.1' });
   try {
     await seed(db, n);

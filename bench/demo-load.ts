@@ -2,9 +2,9 @@ import 'reflect-metadata';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client } from 'pg';
 import { localAdministrator } from '../src/auth/principal';
 import { openDatabase } from '../src/db/database';
+import { createScratchDatabase } from '../src/db/scratch-database';
 import { CORRECTIONS_FOLDER, DEMO_KINDS, generateDemo, writeDemoCsv } from '../src/demo';
 import { importFile } from '../src/ingest';
 import { demoOptionsFromArgs } from './demo-options';
@@ -22,14 +22,7 @@ async function main(): Promise<void> {
   const options = demoOptionsFromArgs(process.argv.slice(2));
   const serverUrl = process.env.DATABASE_URL;
   const work = mkdtempSync(path.join(os.tmpdir(), 'alp-hub-demo-bench-'));
-  const dbName = `alp_demo_bench_${process.pid}`;
-  let url: string | undefined;
-  if (serverUrl) {
-    await admin(serverUrl, `CREATE DATABASE ${dbName}`);
-    const u = new URL(serverUrl);
-    u.pathname = `/${dbName}`;
-    url = u.toString();
-  }
+  const scratch = serverUrl ? await createScratchDatabase(serverUrl, 'alp_demo_bench') : undefined;
   const figures: Record<string, unknown> = {};
   let t = performance.now();
   const lap = (name: string) => {
@@ -37,7 +30,7 @@ async function main(): Promise<void> {
     figures[name] = Math.round(now - t);
     t = now;
   };
-  const db = await openDatabase({ url, dataDir: path.join(work, 'data'), migrate: true });
+  const db = await openDatabase({ url: scratch?.url, dataDir: path.join(work, 'data'), migrate: true });
   try {
     figures.embedded = db.embedded;
     lap('openAndMigrateMs');
@@ -69,19 +62,9 @@ async function main(): Promise<void> {
   } finally {
     await db.close();
     rmSync(work, { recursive: true, force: true });
-    if (serverUrl) await admin(serverUrl, `DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await scratch?.drop();
   }
   console.log(JSON.stringify(figures));
-}
-
-async function admin(serverUrl: string, sql: string): Promise<void> {
-  const c = new Client({ connectionString: serverUrl });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
 }
 
 main().catch((err) => {

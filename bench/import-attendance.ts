@@ -1,13 +1,12 @@
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Client } from 'pg';
 import { localAdministrator } from '../src/auth/principal';
-import { Database, openDatabase } from '../src/db/database';
+import { Database } from '../src/db/database';
 import { ImportResult, importFile, importFolder } from '../src/ingest';
 import { writeFixture } from './attendance-fixture';
+import { openBenchDatabase } from './bench-database';
 
 /**
  * Attendance import benchmark. Usage (after `npm run build`):
@@ -15,32 +14,6 @@ import { writeFixture } from './attendance-fixture';
  *   node dist/bench/import-attendance.js [rows]          (embedded PGlite, in a temp folder)
  * Creates (and drops) its own database on the server; prints one JSON object of figures.
  */
-async function openBenchDatabase(dir: string): Promise<{ db: Database; drop: () => Promise<void> }> {
-  const serverUrl = process.env.DATABASE_URL;
-  if (!serverUrl) {
-    const db = await openDatabase({ dataDir: path.join(dir, 'db'), migrate: true });
-    return { db, drop: () => db.close() };
-  }
-  const name = `alp_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const db = await openDatabase({ url: url.toString(), migrate: true });
-  return {
-    db,
-    async drop() {
-      await db.close();
-      const c = new Client({ connectionString: serverUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
-
 /** Runs `fn`, sampling this process's RSS every 10 ms. */
 async function measure<T>(fn: () => Promise<T>): Promise<{ result: T; seconds: number; peakRssMb: number }> {
   let peak = process.memoryUsage().rss;
@@ -87,7 +60,7 @@ async function main(): Promise<void> {
   const rows = Number(process.argv[2] ?? 1_000_000);
   const dir = await mkdtemp(path.join(os.tmpdir(), 'alp-bench-'));
   const principal = localAdministrator('bench');
-  const { db, drop } = await openBenchDatabase(dir);
+  const { db, drop } = await openBenchDatabase({ dataDir: path.join(dir, 'db') });
   try {
     const fixture = await writeFixture(dir, rows);
     await importFolder(db, principal, fixture.referenceDir);

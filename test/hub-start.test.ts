@@ -3,16 +3,17 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { loadConfig } from '../src/config';
+import { createScratchDatabase, ScratchDatabase } from '../src/db/scratch-database';
 import { startHub } from '../src/server/hub';
-import { createServerDatabase, ServerDatabase } from './support/database';
 
 /** `npm start` in-process: first run loads the demo, a second run on the same database does not. */
 describe('startHub', () => {
   let dataDir: string;
-  let server: ServerDatabase | null = null;
+  let server: ScratchDatabase | null = null;
   beforeAll(async () => {
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'alp-hub-start-'));
-    if (process.env.DATABASE_URL) server = await createServerDatabase(process.env.DATABASE_URL);
+    if (process.env.DATABASE_URL)
+      server = await createScratchDatabase(process.env.DATABASE_URL, `alp_test_${process.pid}`);
   });
   afterAll(async () => {
     await server?.drop();

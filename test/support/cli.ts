@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildProgram } from '../../src/cli/main';
-import { createServerDatabase, ServerDatabase } from './database';
+import { createScratchDatabase, ScratchDatabase } from '../../src/db/scratch-database';
 
 export interface CliRun {
   stdout: string;
@@ -23,7 +23,9 @@ export interface CliEnvironment {
  */
 export async function createCliEnvironment(): Promise<CliEnvironment> {
   const serverUrl = process.env.DATABASE_URL;
-  const server: ServerDatabase | null = serverUrl ? await createServerDatabase(serverUrl) : null;
+  const server: ScratchDatabase | null = serverUrl
+    ? await createScratchDatabase(serverUrl, `alp_test_${process.pid}`)
+    : null;
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'alp-hub-cli-'));
   return {
     async run(...args) {
