@@ -127,7 +127,8 @@ function duplicateKeySql(def: KindDefinition): string {
  * The one import path behind files, folders, GraphQL and attendance submission: `records` yields the
  * header then the rows. Rows are parsed in JS as they stream (and checked against reference data there
  * when the kind has a lookup), staged into a temp table (COPY on the real server, unnest batches on the
- * embedded one), checked with set-based SQL, then merged, all in one transaction. Throws IngestError for a file that cannot be read as a whole; returns bad rows.
+ * embedded one), checked with set-based SQL, then merged, all in one transaction. Throws IngestError
+ * for a file that cannot be read as a whole; returns bad rows.
  */
 export async function importRecords(
   db: Database,

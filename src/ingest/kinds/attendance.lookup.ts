@@ -37,9 +37,6 @@ class AuthorityCalendar {
   }
 }
 
-/** How many placement references one batch may look up before the lookup loads every placement. */
-const LOAD_ALL_AFTER = 1;
-
 /**
  * Attendance rows checked against placements, attendance codes and authority calendars in JS as the file
  * streams (see RowLookup): the placement must exist, the code must be DfE's, the date must be within the
@@ -63,8 +60,9 @@ class AttendanceResolver implements BatchResolver {
   private readonly placements = new Map<string, PlacementRef | null>();
   private readonly authorities = new Map<number, AuthorityCalendar>();
   private codes: Set<string> | undefined;
+  /** A batch's own references have been looked up once: the next lookup loads every placement. */
+  private lookedUp = false;
   private loadedAll = false;
-  private batches = 0;
   /** The placement whose rows are being read, with the line of each of its sessions so far. */
   private run: { ref: string; lines: Map<string, number> } | undefined;
   /** Placements whose rows have ended: one coming back means the file is not grouped by placement. */
@@ -96,16 +94,16 @@ class AttendanceResolver implements BatchResolver {
   async prepare(rows: (string | null)[][], pause: () => Promise<void>): Promise<void> {
     if (!this.needsLoad(rows)) return;
     await pause();
-    this.batches++;
     if (this.codes === undefined) {
       const found = await this.client.query<{ code: string }>('SELECT code FROM attendance_code');
       this.codes = new Set(found.rows.map((r) => r.code));
     }
-    if (this.batches > LOAD_ALL_AFTER) {
+    if (this.lookedUp) {
       await this.loadPlacements(null);
       this.loadedAll = true;
       return;
     }
+    this.lookedUp = true;
     const refs = [...new Set(rows.map((r) => r[this.ref] as string))].filter((r) => !this.placements.has(r));
     if (refs.length > 0) await this.loadPlacements(refs);
   }
