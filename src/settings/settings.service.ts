@@ -101,7 +101,7 @@ export async function updateSettings(
   authority: string,
   changes: SettingChangeRequest[],
 ): Promise<AuthoritySettings> {
-  if (principal.aggregatesOnly || !['administrator', 'la_officer'].includes(principal.role)) {
+  if (principal.aggregatesOnly || !['admin', 'la_officer'].includes(principal.role)) {
     throw new IndicatorError('FORBIDDEN', 'only an administrator or an LA officer may change settings');
   }
   await authoritiesInScope(dataSource, principal, authority);

@@ -5,15 +5,11 @@ import { computeFlags } from '../../src/indicators/flags.service';
 import { computeIndicators, computeSeries, seriesDates } from '../../src/indicators/indicators.service';
 import { importFolder } from '../../src/ingest';
 import { createTestDatabase } from '../support/database';
+import { testPrincipal } from '../support/principals';
 
 const EXAMPLE = path.join(__dirname, '../../spec/example');
-const governor: Principal = { role: 'governor', name: 'gov', authorities: ['802'], aggregatesOnly: true };
-const officer802: Principal = {
-  role: 'la_officer',
-  name: 'officer',
-  authorities: ['802'],
-  aggregatesOnly: false,
-};
+const governor: Principal = testPrincipal('analyst', { name: 'gov', authorities: ['802'] });
+const officer802: Principal = testPrincipal('la_officer', { name: 'officer', authorities: ['802'] });
 
 describe('aggregate indicators on spec/example', () => {
   let db: Database;

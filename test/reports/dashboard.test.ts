@@ -3,6 +3,7 @@ import request from 'supertest';
 import { localAdministrator, Principal } from '../../src/auth/principal';
 import { importFolder } from '../../src/ingest';
 import { startTestApi, TestApi } from '../support/api-server';
+import { testPrincipal } from '../support/principals';
 
 const EXAMPLE = path.join(__dirname, '../../spec/example');
 
@@ -36,7 +37,7 @@ describe('dashboard', () => {
   });
 
   it('shows aggregates only, with small numbers suppressed, to a governor', async () => {
-    principal = { role: 'governor', name: 'gov', authorities: ['801'], aggregatesOnly: true };
+    principal = testPrincipal('analyst', { name: 'gov', authorities: ['801'] });
     const res = await request(base).get('/').query({ asOf: '2026-11-03', authority: '801' });
     expect(res.status).toBe(200);
     expect(res.text).not.toContain('Z801200025003');

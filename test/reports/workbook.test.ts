@@ -5,6 +5,7 @@ import { Database } from '../../src/db/database';
 import { importFolder } from '../../src/ingest';
 import { buildReportWorkbook } from '../../src/reports/workbook';
 import { createTestDatabase } from '../support/database';
+import { testPrincipal } from '../support/principals';
 
 describe('report workbook', () => {
   let db: Database;
@@ -49,7 +50,7 @@ describe('report workbook', () => {
   });
 
   it('gives a governor aggregates only, small counts suppressed, no pupil rows', async () => {
-    const governor = { role: 'governor' as const, name: 'gov', authorities: ['801'], aggregatesOnly: true };
+    const governor = testPrincipal('analyst', { name: 'gov', authorities: ['801'] });
     const book = await roundTrip(
       await buildReportWorkbook(db, governor, { asOf: '2026-11-03', authority: '801' }),
     );

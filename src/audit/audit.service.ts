@@ -1,0 +1,120 @@
+import { requireAdmin } from '../auth/policy';
+import type { Principal } from '../auth/principal';
+import type { Queryable } from '../indicators/queryable';
+
+export type AuditAction =
+  | 'read'
+  | 'create'
+  | 'update'
+  | 'delete'
+  | 'import'
+  | 'export'
+  | 'report'
+  | 'sign_in'
+  | 'sign_in_failed'
+  | 'sign_out'
+  | 'token'
+  | 'user'
+  | 'settings';
+
+export interface AuditEntry {
+  action: AuditAction;
+  /** What was done: a GraphQL operation (`query pupils`), a route (`GET /`), a command (`import`). */
+  operation: string;
+  /** The kind of record the subjects are: pupil (UPN), placement (reference), user, provider, authority. */
+  subjectKind?: string | null;
+  subjects?: readonly string[];
+  /** How many subjects, when more were touched than are listed. */
+  subjectCount?: number;
+  before?: unknown;
+  after?: unknown;
+  detail?: unknown;
+}
+
+/** The subjects listed on one row; the count says how many there were in all. */
+const MAX_SUBJECTS = 5_000;
+
+function json(value: unknown): string | null {
+  return value === undefined || value === null ? null : JSON.stringify(value);
+}
+
+/**
+ * Appends one row to the audit trail. Called inside the transaction of the change it records, so a
+ * change and its audit row are written together or not at all.
+ */
+export async function recordAudit(db: Queryable, who: Principal | null, e: AuditEntry, actorName?: string): Promise<void> {
+  const subjects = [...new Set(e.subjects ?? [])];
+  await db.query(
+    `INSERT INTO audit_event (actor, actor_user_id, role, action, operation, subject_kind, subjects,
+       subject_count, before, after, address, client, detail)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10::jsonb, $11, $12, $13::jsonb)`,
+    [
+      who?.name ?? actorName ?? 'anonymous',
+      who?.userId ?? null,
+      who?.role ?? null,
+      e.action,
+      e.operation,
+      e.subjectKind ?? null,
+      subjects.slice(0, MAX_SUBJECTS),
+      e.subjectCount ?? subjects.length,
+      json(e.before),
+      json(e.after),
+      who?.address ?? null,
+      who?.client ?? null,
+      json(e.detail),
+    ],
+  );
+}
+
+export interface AuditQuery {
+  since?: string | null;
+  until?: string | null;
+  user?: string | null;
+  /** A subject: a pupil's UPN, a placement reference, a username. */
+  subject?: string | null;
+  action?: AuditAction | null;
+  limit?: number;
+}
+
+export interface AuditEvent {
+  id: string;
+  at: string;
+  actor: string;
+  role: string | null;
+  action: AuditAction;
+  operation: string;
+  subjectKind: string | null;
+  subjects: string[];
+  subjectCount: number;
+  before: unknown;
+  after: unknown;
+  address: string | null;
+  client: string | null;
+  detail: unknown;
+}
+
+/** Audit rows, newest first; administrators only. Reading the audit is itself audited. */
+export async function listAudit(db: Queryable, caller: Principal, q: AuditQuery): Promise<AuditEvent[]> {
+  requireAdmin(caller);
+  const rows: (Omit<AuditEvent, 'id' | 'at'> & { id: string; at: Date })[] = await db.query(
+    `SELECT id::text AS id, at, actor, role, action, operation, subject_kind AS "subjectKind", subjects,
+            subject_count AS "subjectCount", before, after, address, client, detail
+     FROM audit_event
+     WHERE ($1::timestamptz IS NULL OR at >= $1::timestamptz)
+       AND ($2::timestamptz IS NULL OR at < $2::timestamptz)
+       AND ($3::text IS NULL OR actor = $3)
+       AND ($4::text IS NULL OR subjects @> ARRAY[$4::text])
+       AND ($5::text IS NULL OR action = $5)
+     ORDER BY id DESC
+     LIMIT $6`,
+    [q.since ?? null, q.until ?? null, q.user ?? null, q.subject ?? null, q.action ?? null, q.limit ?? 1000],
+  );
+  await recordAudit(db, caller, {
+    action: 'read',
+    operation: 'audit',
+    subjectKind: 'audit',
+    subjectCount: rows.length,
+    detail: { filter: q },
+  });
+  return rows.map((r) => ({ ...r, at: r.at.toISOString() }));
+}

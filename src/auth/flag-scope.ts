@@ -1,0 +1,64 @@
+import type { Flag } from '../indicators/flag-definition';
+import type { Queryable } from '../indicators/queryable';
+import { placementScope, positional, pupilScope } from './policy';
+import type { Principal } from './principal';
+import { authoritySecrets, pseudonymIn } from './pseudonyms';
+
+/**
+ * The flags a caller may see of those computed for its authorities: everything for administrators
+ * and LA officers; for school and provider users the pupils and placements in their scope (and, for a
+ * provider, only its own provider flags); for analysts every flag with pupils and placements replaced
+ * by pseudonyms (`subjectId` 0, so nothing can be loaded through it).
+ */
+export async function visibleFlags(db: Queryable, p: Principal, flags: Flag[]): Promise<Flag[]> {
+  switch (p.role) {
+    case 'admin':
+    case 'la_officer':
+      return flags;
+    case 'school':
+    case 'provider': {
+      const pupils = flags.filter((f) => f.subjectType === 'pupil').map((f) => f.subjectId);
+      const placements = flags.filter((f) => f.subjectType === 'placement').map((f) => f.subjectId);
+      const ps = positional(pupilScope(p, 'pupil'), 1);
+      const pls = positional(placementScope(p, 'placement', 'pupil'), 1);
+      const [seenPupils, seenPlacements] = await Promise.all([
+        pupils.length
+          ? db.query(`SELECT pupil.id FROM pupil WHERE pupil.id = ANY($${ps.values.length + 1}) AND ${ps.sql}`, [
+              ...ps.values,
+              pupils,
+            ])
+          : [],
+        placements.length
+          ? db.query(
+              `SELECT placement.id FROM placement JOIN pupil ON pupil.id = placement.pupil_id
+               WHERE placement.id = ANY($${pls.values.length + 1}) AND ${pls.sql}`,
+              [...pls.values, placements],
+            )
+          : [],
+      ]);
+      const okPupils = new Set((seenPupils as { id: number }[]).map((r) => r.id));
+      const okPlacements = new Set((seenPlacements as { id: number }[]).map((r) => r.id));
+      return flags.filter((f) =>
+        f.subjectType === 'pupil'
+          ? okPupils.has(f.subjectId)
+          : f.subjectType === 'placement'
+            ? okPlacements.has(f.subjectId)
+            : p.role === 'school' || f.subjectKey === p.providerRef,
+      );
+    }
+    case 'analyst': {
+      const secrets = await authoritySecrets(db, [...new Set(flags.flatMap((f) => f.authorities))]);
+      return flags.map((f) =>
+        f.subjectType === 'provider'
+          ? f
+          : { ...f, subjectKey: pseudonymIn(
+                secrets,
+                f.authorities[0],
+                f.subjectType === 'pupil' ? f.subjectKey : `placement:${f.subjectKey}`,
+              ), subjectId: 0 },
+      );
+    }
+    default:
+      return [];
+  }
+}

@@ -1,0 +1,184 @@
+import type { Queryable } from '../indicators/queryable';
+import { AuthError, forbidden } from './auth-error';
+import type { Principal, Role } from './principal';
+
+/**
+ * Who may read and change what: the one place that decides it (docs/access.md has the matrix).
+ *
+ * Reads of pupil-level rows go through `pupilScope` / `placementScope`, SQL predicates bound to the
+ * caller, so that a service cannot list pupils without saying whose. Writes go through `requireWriter`
+ * and then the same predicates on the record written. Everything not granted here is refused.
+ */
+
+export type RecordKind =
+  | 'authority'
+  | 'school'
+  | 'provider'
+  | 'evidence'
+  | 'visit'
+  | 'pupil'
+  | 'placement'
+  | 'target'
+  | 'review'
+  | 'destination'
+  | 'attendance'
+  | 'settings';
+
+const WRITERS: Record<RecordKind, readonly Role[]> = {
+  authority: ['admin'],
+  school: ['admin', 'la_officer'],
+  provider: ['admin', 'la_officer'],
+  evidence: ['admin', 'la_officer'],
+  visit: ['admin', 'la_officer', 'school'],
+  pupil: ['admin', 'la_officer', 'school'],
+  placement: ['admin', 'la_officer', 'school'],
+  target: ['admin', 'la_officer', 'school', 'provider'],
+  review: ['admin', 'la_officer', 'school', 'provider'],
+  destination: ['admin', 'la_officer', 'school'],
+  attendance: ['admin', 'provider'],
+  settings: ['admin', 'la_officer'],
+};
+
+/** Roles that may read pupil-level rows (names, dates of birth, placements) at all. */
+const ROW_READERS: readonly Role[] = ['admin', 'la_officer', 'school', 'provider'];
+
+/** Roles that may read authority-wide indicators (aggregates and flag counts). */
+export const INDICATOR_READERS: readonly Role[] = ['admin', 'la_officer', 'analyst'];
+
+export function requireAdmin(p: Principal): void {
+  if (p.role !== 'admin') throw forbidden('only an administrator may do this');
+}
+
+export function requireRole(p: Principal, roles: readonly Role[], what: string): void {
+  if (!roles.includes(p.role)) throw forbidden(`a ${p.role} user may not ${what}`);
+}
+
+export function requireWriter(p: Principal, kind: RecordKind): void {
+  if (!WRITERS[kind].includes(p.role)) throw forbidden(`a ${p.role} user may not change ${kind} records`);
+}
+
+export function mayReadRows(p: Principal): boolean {
+  return ROW_READERS.includes(p.role);
+}
+
+/** Pupil-level rows are not for governors and analysts. */
+export function requireRows(p: Principal): void {
+  if (!mayReadRows(p))
+    throw forbidden(`a ${p.role} user sees aggregates${p.role === 'analyst' ? ' and pseudonymised rows' : ''} only`);
+}
+
+/** True when the caller's authority scope is every authority (administrators; analysts given none). */
+export function seesAllAuthorities(p: Principal): boolean {
+  return p.role === 'admin' || (p.role === 'analyst' && p.authorities.length === 0);
+}
+
+/** A SQL predicate with its named parameters (TypeORM's `:name` style). */
+export interface ScopeSql {
+  sql: string;
+  params: Record<string, unknown>;
+}
+
+const SCHOOL = '(SELECT id FROM school WHERE urn = :scopeUrn)';
+const PROVIDER = '(SELECT id FROM provider WHERE provider_ref = :scopeRef)';
+const AUTHORITIES = '(SELECT id FROM authority WHERE la_code = ANY(:scopeLa))';
+
+function params(p: Principal): Record<string, unknown> {
+  return { scopeUrn: p.schoolUrn, scopeRef: p.providerRef, scopeLa: p.authorities };
+}
+
+/**
+ * The pupils (table alias `pupil`) whose rows the caller may read: an authority's for its LA officers,
+ * those on a school's roll or on placements it commissioned for its users, those placed with a
+ * provider for the provider. Nothing for anyone else.
+ */
+export function pupilScope(p: Principal, pupil: string): ScopeSql {
+  const own = (placementCond: string) =>
+    `EXISTS (SELECT 1 FROM placement scope_pl WHERE scope_pl.pupil_id = ${pupil}.id AND ${placementCond})`;
+  switch (p.role) {
+    case 'admin':
+      return { sql: 'TRUE', params: {} };
+    case 'la_officer':
+      return { sql: `${pupil}.authority_id IN ${AUTHORITIES}`, params: params(p) };
+    case 'school':
+      return {
+        sql: `(${pupil}.school_id = ${SCHOOL} OR ${own(`scope_pl.commissioner_school_id = ${SCHOOL}`)})`,
+        params: params(p),
+      };
+    case 'provider':
+      return { sql: own(`scope_pl.provider_id = ${PROVIDER}`), params: params(p) };
+    default:
+      return { sql: 'FALSE', params: {} };
+  }
+}
+
+/**
+ * The placements (alias `placement`, whose pupil is alias `pupil`) the caller may read: an
+ * authority's pupils' for its LA officers; those a school commissioned or whose pupil is on its roll;
+ * a provider's own.
+ */
+export function placementScope(p: Principal, placement: string, pupil: string): ScopeSql {
+  switch (p.role) {
+    case 'admin':
+      return { sql: 'TRUE', params: {} };
+    case 'la_officer':
+      return { sql: `${pupil}.authority_id IN ${AUTHORITIES}`, params: params(p) };
+    case 'school':
+      return {
+        sql: `(${placement}.commissioner_school_id = ${SCHOOL} OR ${pupil}.school_id = ${SCHOOL})`,
+        params: params(p),
+      };
+    case 'provider':
+      return { sql: `${placement}.provider_id = ${PROVIDER}`, params: params(p) };
+    default:
+      return { sql: 'FALSE', params: {} };
+  }
+}
+
+/** `:name` parameters → positional `$n`, for statements run with `query()`. */
+export function positional(scope: ScopeSql, offset: number): { sql: string; values: unknown[] } {
+  const names: string[] = [];
+  const sql = scope.sql.replace(/:(scope[A-Za-z]+)/g, (_m, name: string) => {
+    let i = names.indexOf(name);
+    if (i < 0) i = names.push(name) - 1;
+    return `$${offset + i + 1}`;
+  });
+  return { sql, values: names.map((n) => scope.params[n]) };
+}
+
+/** Fails unless the pupil with this id is one the caller may read (and so, with a writer role, change). */
+export async function requirePupilInScope(db: Queryable, p: Principal, pupilId: number, what: string): Promise<void> {
+  const s = positional(pupilScope(p, 'pupil'), 1);
+  const rows = await db.query(`SELECT 1 FROM pupil WHERE pupil.id = $1 AND ${s.sql}`, [pupilId, ...s.values]);
+  if (!rows.length) throw forbidden(`you may not ${what} for this pupil`);
+}
+
+/** Fails unless the placement with this id is one the caller may read. */
+export async function requirePlacementInScope(
+  db: Queryable,
+  p: Principal,
+  placementId: number,
+  what: string,
+): Promise<void> {
+  const s = positional(placementScope(p, 'placement', 'pupil'), 1);
+  const rows = await db.query(
+    `SELECT 1 FROM placement JOIN pupil ON pupil.id = placement.pupil_id WHERE placement.id = $1 AND ${s.sql}`,
+    [placementId, ...s.values],
+  );
+  if (!rows.length) throw forbidden(`you may not ${what} for this placement`);
+}
+
+/** An LA officer acts within their authorities; others' writes are bounded by their role's scope. */
+export function requireAuthority(p: Principal, laCode: string, what: string): void {
+  if (p.role === 'admin') return;
+  if (!p.authorities.includes(laCode)) throw forbidden(`you may not ${what} in authority ${laCode}`);
+}
+
+/** A school user acts for its own school only. */
+export function requireOwnSchool(p: Principal, urn: string | null | undefined, what: string): void {
+  if (p.role !== 'school') return;
+  if (urn !== p.schoolUrn) throw forbidden(`you may not ${what} for school ${urn ?? '(none)'}`);
+}
+
+export function unauthenticated(): AuthError {
+  return new AuthError('UNAUTHENTICATED', 'sign in first: send a session cookie or Authorization: Bearer <token>');
+}
