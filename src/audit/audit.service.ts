@@ -42,7 +42,12 @@ function json(value: unknown): string | null {
  * Appends one row to the audit trail. Called inside the transaction of the change it records, so a
  * change and its audit row are written together or not at all.
  */
-export async function recordAudit(db: Queryable, who: Principal | null, e: AuditEntry, actorName?: string): Promise<void> {
+export async function recordAudit(
+  db: Queryable,
+  who: Principal | null,
+  e: AuditEntry,
+  actorName?: string,
+): Promise<void> {
   const subjects = [...new Set(e.subjects ?? [])];
   await db.query(
     `INSERT INTO audit_event (actor, actor_user_id, role, action, operation, subject_kind, subjects,

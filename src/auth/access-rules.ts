@@ -61,10 +61,10 @@ export const accessRulesPlugin: ApolloServerPlugin<Context> = {
       async didResolveOperation({ operation, document, contextValue }) {
         if (!operation) return;
         const fragments: Record<string, FragmentDefinitionNode> = {};
-        for (const d of document.definitions) if (d.kind === 'FragmentDefinition') fragments[d.name.value] = d;
+        for (const d of document.definitions)
+          if (d.kind === 'FragmentDefinition') fragments[d.name.value] = d;
         const why = refusal(contextValue.principal.role, rootFields(operation, fragments));
-        if (why)
-          throw new GraphQLError(why, { extensions: { code: 'FORBIDDEN', http: { status: 403 } } });
+        if (why) throw new GraphQLError(why, { extensions: { code: 'FORBIDDEN', http: { status: 403 } } });
       },
     };
   },

@@ -23,10 +23,10 @@ export async function visibleFlags(db: Queryable, p: Principal, flags: Flag[]): 
       const pls = positional(placementScope(p, 'placement', 'pupil'), 1);
       const [seenPupils, seenPlacements] = await Promise.all([
         pupils.length
-          ? db.query(`SELECT pupil.id FROM pupil WHERE pupil.id = ANY($${ps.values.length + 1}) AND ${ps.sql}`, [
-              ...ps.values,
-              pupils,
-            ])
+          ? db.query(
+              `SELECT pupil.id FROM pupil WHERE pupil.id = ANY($${ps.values.length + 1}) AND ${ps.sql}`,
+              [...ps.values, pupils],
+            )
           : [],
         placements.length
           ? db.query(
@@ -51,11 +51,15 @@ export async function visibleFlags(db: Queryable, p: Principal, flags: Flag[]): 
       return flags.map((f) =>
         f.subjectType === 'provider'
           ? f
-          : { ...f, subjectKey: pseudonymIn(
+          : {
+              ...f,
+              subjectKey: pseudonymIn(
                 secrets,
                 f.authorities[0],
                 f.subjectType === 'pupil' ? f.subjectKey : `placement:${f.subjectKey}`,
-              ), subjectId: 0 },
+              ),
+              subjectId: 0,
+            },
       );
     }
     default:

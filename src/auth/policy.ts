@@ -64,7 +64,9 @@ export function mayReadRows(p: Principal): boolean {
 /** Pupil-level rows are not for governors and analysts. */
 export function requireRows(p: Principal): void {
   if (!mayReadRows(p))
-    throw forbidden(`a ${p.role} user sees aggregates${p.role === 'analyst' ? ' and pseudonymised rows' : ''} only`);
+    throw forbidden(
+      `a ${p.role} user sees aggregates${p.role === 'analyst' ? ' and pseudonymised rows' : ''} only`,
+    );
 }
 
 /** True when the caller's authority scope is every authority (administrators; analysts given none). */
@@ -146,7 +148,12 @@ export function positional(scope: ScopeSql, offset: number): { sql: string; valu
 }
 
 /** Fails unless the pupil with this id is one the caller may read (and so, with a writer role, change). */
-export async function requirePupilInScope(db: Queryable, p: Principal, pupilId: number, what: string): Promise<void> {
+export async function requirePupilInScope(
+  db: Queryable,
+  p: Principal,
+  pupilId: number,
+  what: string,
+): Promise<void> {
   const s = positional(pupilScope(p, 'pupil'), 1);
   const rows = await db.query(`SELECT 1 FROM pupil WHERE pupil.id = $1 AND ${s.sql}`, [pupilId, ...s.values]);
   if (!rows.length) throw forbidden(`you may not ${what} for this pupil`);
@@ -180,5 +187,8 @@ export function requireOwnSchool(p: Principal, urn: string | null | undefined, w
 }
 
 export function unauthenticated(): AuthError {
-  return new AuthError('UNAUTHENTICATED', 'sign in first: send a session cookie or Authorization: Bearer <token>');
+  return new AuthError(
+    'UNAUTHENTICATED',
+    'sign in first: send a session cookie or Authorization: Bearer <token>',
+  );
 }

@@ -6,7 +6,10 @@ import { pseudonymOf, randomKey } from './secrets';
  * within an authority (the same pupil gets the same one in every answer) and reveals nothing: without
  * the secret, which never leaves the database, a UPN cannot be matched to it.
  */
-export async function authoritySecrets(db: Queryable, laCodes: readonly string[]): Promise<Map<string, Buffer>> {
+export async function authoritySecrets(
+  db: Queryable,
+  laCodes: readonly string[],
+): Promise<Map<string, Buffer>> {
   if (!laCodes.length) return new Map();
   await db.query(
     `INSERT INTO authority_secret (authority_id, secret)

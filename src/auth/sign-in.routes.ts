@@ -51,7 +51,9 @@ export function signInRouter(db: Database): Router {
     limit: 10,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
-    message: { errors: [{ message: 'too many sign-in attempts; wait a minute', extensions: { code: 'RATE_LIMITED' } }] },
+    message: {
+      errors: [{ message: 'too many sign-in attempts; wait a minute', extensions: { code: 'RATE_LIMITED' } }],
+    },
   });
   const forms = [express.urlencoded({ extended: false, limit: '10kb' }), express.json({ limit: '10kb' })];
 
@@ -78,17 +80,33 @@ export function signInRouter(db: Database): Router {
         await recordAudit(
           db.dataSource,
           null,
-          { action: 'sign_in_failed', operation: 'POST /sign-in', subjectKind: 'user', subjects: username ? [username] : [], detail: { ...from } },
+          {
+            action: 'sign_in_failed',
+            operation: 'POST /sign-in',
+            subjectKind: 'user',
+            subjects: username ? [username] : [],
+            detail: { ...from },
+          },
           username || 'anonymous',
         );
         const message = 'The username or password is not right, or the account is disabled.';
-        if (wantsJson) res.status(401).json({ errors: [{ message, extensions: { code: 'UNAUTHENTICATED' } }] });
-        else res.status(401).type('html').send(signInPage({ next: target, error: message, username }));
+        if (wantsJson)
+          res.status(401).json({ errors: [{ message, extensions: { code: 'UNAUTHENTICATED' } }] });
+        else
+          res
+            .status(401)
+            .type('html')
+            .send(signInPage({ next: target, error: message, username }));
         return;
       }
       const principal = await principalOfUser(db.dataSource, { id: user.id }, from);
       const secret = await openSession(db.dataSource, user.id, from);
-      await recordAudit(db.dataSource, principal, { action: 'sign_in', operation: 'POST /sign-in', subjectKind: 'user', subjects: [username] });
+      await recordAudit(db.dataSource, principal, {
+        action: 'sign_in',
+        operation: 'POST /sign-in',
+        subjectKind: 'user',
+        subjects: [username],
+      });
       res.cookie(SESSION_COOKIE, secret, {
         httpOnly: true,
         sameSite: 'lax',

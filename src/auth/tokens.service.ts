@@ -13,7 +13,12 @@ const MAX_DAYS = 366;
 /** `30d`, `12h`, `90m` → milliseconds; at most a year. */
 export function parseDuration(text: string): number {
   const m = /^(\d{1,4})([dhm])$/.exec(text.trim());
-  if (!m) throw new AuthError('BAD_USER_INPUT', `--expires-in takes a number and d, h or m (30d, 12h, 90m), not ${text}`, 'expiresIn');
+  if (!m)
+    throw new AuthError(
+      'BAD_USER_INPUT',
+      `--expires-in takes a number and d, h or m (30d, 12h, 90m), not ${text}`,
+      'expiresIn',
+    );
   const ms = Number(m[1]) * { d: 86_400_000, h: 3_600_000, m: 60_000 }[m[2] as 'd' | 'h' | 'm'];
   if (ms <= 0 || ms > MAX_DAYS * 86_400_000)
     throw new AuthError('BAD_USER_INPUT', `a token lives between 1 minute and ${MAX_DAYS} days`, 'expiresIn');
@@ -59,7 +64,12 @@ export async function revokeToken(ds: DataSource, caller: Principal, token: stri
       [secretHash(token.trim())],
     );
     if (!rows.length) throw new AuthError('NOT_FOUND', 'no such token', 'token');
-    await recordAudit(m, caller, { action: 'token', operation: 'tokens.revoke', subjectKind: 'user', subjects: [rows[0].username] });
+    await recordAudit(m, caller, {
+      action: 'token',
+      operation: 'tokens.revoke',
+      subjectKind: 'user',
+      subjects: [rows[0].username],
+    });
   });
 }
 

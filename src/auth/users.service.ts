@@ -3,8 +3,8 @@ import { recordAudit } from '../audit/audit.service';
 import type { Queryable } from '../indicators/queryable';
 import { AuthError } from './auth-error';
 import { hashPassword, MIN_PASSWORD_LENGTH } from './passwords';
-import { aggregatesOnlyRole, isRole, Principal, ROLES, Role } from './principal';
 import { requireAdmin } from './policy';
+import { aggregatesOnlyRole, isRole, Principal, ROLES, Role } from './principal';
 
 export interface NewUser {
   username: string;
@@ -55,7 +55,10 @@ export interface PrincipalRow {
   authorities: string[];
 }
 
-export function principalOfRow(row: PrincipalRow, from: { address?: string | null; client?: string | null }): Principal {
+export function principalOfRow(
+  row: PrincipalRow,
+  from: { address?: string | null; client?: string | null },
+): Principal {
   return {
     role: row.role,
     name: row.username,
@@ -106,9 +109,17 @@ function checkScope(u: NewUser, role: Role): void {
       'authority',
     );
   if (u.machine && role !== 'provider')
-    throw new AuthError('BAD_USER_INPUT', 'machine clients are provider systems: use --role provider', 'machine');
+    throw new AuthError(
+      'BAD_USER_INPUT',
+      'machine clients are provider systems: use --role provider',
+      'machine',
+    );
   if (u.machine && u.password)
-    throw new AuthError('BAD_USER_INPUT', 'a machine client signs in with tokens only, not a password', 'password');
+    throw new AuthError(
+      'BAD_USER_INPUT',
+      'a machine client signs in with tokens only, not a password',
+      'password',
+    );
 }
 
 /** Adds a user; administrators only; audited. */
@@ -126,7 +137,11 @@ export async function addUser(ds: DataSource, caller: Principal, u: NewUser): Pr
     );
   checkScope(u, role);
   if (u.password != null && u.password.length < MIN_PASSWORD_LENGTH)
-    throw new AuthError('BAD_USER_INPUT', `a password has at least ${MIN_PASSWORD_LENGTH} characters`, 'password');
+    throw new AuthError(
+      'BAD_USER_INPUT',
+      `a password has at least ${MIN_PASSWORD_LENGTH} characters`,
+      'password',
+    );
   const passwordHash = u.password ? await hashPassword(u.password) : null;
 
   return ds.transaction(async (m) => {
@@ -137,26 +152,46 @@ export async function addUser(ds: DataSource, caller: Principal, u: NewUser): Pr
       if (!row) throw new AuthError('NOT_FOUND', `${what} ${key} does not exist`, field);
       return row.id;
     };
-    const schoolId = u.schoolUrn ? await ref('SELECT id FROM school WHERE urn = $1', u.schoolUrn, 'school', 'school') : null;
+    const schoolId = u.schoolUrn
+      ? await ref('SELECT id FROM school WHERE urn = $1', u.schoolUrn, 'school', 'school')
+      : null;
     const providerId = u.providerRef
       ? await ref('SELECT id FROM provider WHERE provider_ref = $1', u.providerRef, 'provider', 'provider')
       : null;
     const authorityIds: number[] = [];
     for (const la of new Set(u.authorities ?? []))
-      authorityIds.push(await ref('SELECT id FROM authority WHERE la_code = $1', la, 'authority', 'authority'));
+      authorityIds.push(
+        await ref('SELECT id FROM authority WHERE la_code = $1', la, 'authority', 'authority'),
+      );
     const [{ id }]: { id: number }[] = await m.query(
       `INSERT INTO app_user (username, role, display_name, email, machine, school_id, provider_id, password_hash, created_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-      [username, role, u.displayName ?? null, u.email ?? null, Boolean(u.machine), schoolId, providerId, passwordHash, caller.name],
+      [
+        username,
+        role,
+        u.displayName ?? null,
+        u.email ?? null,
+        Boolean(u.machine),
+        schoolId,
+        providerId,
+        passwordHash,
+        caller.name,
+      ],
     );
     if (authorityIds.length)
-      await m.query(
-        'INSERT INTO app_user_authority (user_id, authority_id) SELECT $1, unnest($2::int[])',
-        [id, authorityIds],
-      );
+      await m.query('INSERT INTO app_user_authority (user_id, authority_id) SELECT $1, unnest($2::int[])', [
+        id,
+        authorityIds,
+      ]);
     const [summary] = await listUsersIn(m, id);
     const { createdAt: _c, ...after } = summary;
-    await recordAudit(m, caller, { action: 'user', operation: 'users.add', subjectKind: 'user', subjects: [username], after });
+    await recordAudit(m, caller, {
+      action: 'user',
+      operation: 'users.add',
+      subjectKind: 'user',
+      subjects: [username],
+      after,
+    });
     return summary;
   });
 }
@@ -203,23 +238,45 @@ export async function disableUser(ds: DataSource, caller: Principal, username: s
       [username],
     );
     if (!rows.length) throw new AuthError('NOT_FOUND', `user ${username} does not exist`, 'username');
-    await m.query('UPDATE user_session SET ended_at = now() WHERE user_id = $1 AND ended_at IS NULL', [rows[0].id]);
-    await recordAudit(m, caller, { action: 'user', operation: 'users.disable', subjectKind: 'user', subjects: [username] });
+    await m.query('UPDATE user_session SET ended_at = now() WHERE user_id = $1 AND ended_at IS NULL', [
+      rows[0].id,
+    ]);
+    await recordAudit(m, caller, {
+      action: 'user',
+      operation: 'users.disable',
+      subjectKind: 'user',
+      subjects: [username],
+    });
   });
 }
 
 /** Sets a user's password (administrators; or the demo loader); audited. */
-export async function setPassword(ds: DataSource, caller: Principal, username: string, password: string): Promise<void> {
+export async function setPassword(
+  ds: DataSource,
+  caller: Principal,
+  username: string,
+  password: string,
+): Promise<void> {
   requireAdmin(caller);
   if (password.length < MIN_PASSWORD_LENGTH)
-    throw new AuthError('BAD_USER_INPUT', `a password has at least ${MIN_PASSWORD_LENGTH} characters`, 'password');
+    throw new AuthError(
+      'BAD_USER_INPUT',
+      `a password has at least ${MIN_PASSWORD_LENGTH} characters`,
+      'password',
+    );
   const passwordHash = await hashPassword(password);
   await ds.transaction(async (m) => {
     const rows = await m.query(
       'WITH u AS (UPDATE app_user SET password_hash = $2 WHERE username = $1 AND NOT machine RETURNING id) SELECT id FROM u',
       [username, passwordHash],
     );
-    if (!rows.length) throw new AuthError('NOT_FOUND', `user ${username} does not exist or is a machine client`, 'username');
-    await recordAudit(m, caller, { action: 'user', operation: 'users.password', subjectKind: 'user', subjects: [username] });
+    if (!rows.length)
+      throw new AuthError('NOT_FOUND', `user ${username} does not exist or is a machine client`, 'username');
+    await recordAudit(m, caller, {
+      action: 'user',
+      operation: 'users.password',
+      subjectKind: 'user',
+      subjects: [username],
+    });
   });
 }

@@ -1,3 +1,4 @@
+import { requirePlacementInScope, requireRows } from '../auth/policy';
 import { Principal } from '../auth/principal';
 import { Database } from '../db/database';
 import { isIsoDate } from '../domain/dates';
@@ -36,7 +37,7 @@ export async function submitAttendance(
   register: AttendanceRegister,
   opts: { now?: Date } = {},
 ): Promise<ImportResult> {
-  assertMayImport(principal);
+  assertMayImport(principal, 'attendance');
   if (register.marks.length === 0)
     throw new IngestError('INGEST_BAD_REQUEST', 'the register has no marks', 'marks');
   if (register.marks.length > MAX_REGISTER_MARKS)
@@ -86,7 +87,7 @@ export async function attendanceHistory(
   placementRef: string,
   filter: HistoryFilter = {},
 ): Promise<AttendanceVersion[]> {
-  assertMayImport(principal);
+  requireRows(principal);
   for (const [name, value] of Object.entries(filter))
     if (value != null && !isIsoDate(value))
       throw new IngestError('INGEST_BAD_REQUEST', `${name} must be a date YYYY-MM-DD`, name);
@@ -94,6 +95,7 @@ export async function attendanceHistory(
     placementRef,
   ]);
   if (found.length === 0) throw new NotFoundError('placement', placementRef);
+  await requirePlacementInScope(db.dataSource, principal, found[0].id, 'read the attendance');
   const rows: AttendanceVersion[] = await db.dataSource.query(
     `SELECT a.session_date AS "sessionDate", a.session, a.code, a.recorded_at AS "recordedAt",
        a.recorded_by AS "recordedBy", a.superseded_at AS "supersededAt"

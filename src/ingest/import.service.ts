@@ -1,6 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { PoolClient } from 'pg';
+import { importScopeChecks, mayImportKind } from '../auth/import-scope';
 import { Principal } from '../auth/principal';
 import { Database } from '../db/database';
 import { IngestError } from './ingest-error';
@@ -40,10 +41,10 @@ export function kindDefinition(kind: string): KindDefinition {
   return KIND_DEFINITIONS[kind];
 }
 
-/** Callers that see aggregates only (governors, analysts) send no data. */
-export function assertMayImport(principal: Principal): void {
-  if (principal.aggregatesOnly)
-    throw new IngestError('INGEST_FORBIDDEN', `a ${principal.role} may not import or submit data`);
+/** Who may send which files: `src/auth/import-scope.ts`. */
+export function assertMayImport(principal: Principal, kind: ImportKind): void {
+  if (!mayImportKind(principal, kind))
+    throw new IngestError('INGEST_FORBIDDEN', `a ${principal.role} user may not import ${kind} files`);
 }
 
 /** Imports one file: every row is stored, or none and every bad row is returned. */
@@ -137,8 +138,8 @@ export async function importRecords(
   records: AsyncIterable<SourceRow[]>,
   opts: ImportOptions = {},
 ): Promise<ImportResult> {
-  assertMayImport(principal);
   const def = kindDefinition(kind);
+  assertMayImport(principal, kind);
   const iterator = records[Symbol.asyncIterator]();
   const first = await iterator.next();
   const header = first.done ? undefined : first.value[0];
@@ -217,7 +218,11 @@ export async function importRecords(
     phase('prepare');
     // a lookup that saw every row may have found repeated keys itself (attendance grouped by placement)
     const duplicates = resolver?.checkedDuplicates() ? [] : [duplicateKeySql(def)];
-    for (const [i, check] of [...duplicates, ...def.checks].entries()) {
+    for (const [i, check] of [
+      ...duplicates,
+      ...def.checks,
+      ...importScopeChecks(principal, kind),
+    ].entries()) {
       const found = await client.query<RowError & { total: number }>(
         `SELECT c.*, count(*) OVER ()::integer AS total FROM (${check}) c ORDER BY 1 LIMIT ${errors.room}`,
       );

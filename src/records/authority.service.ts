@@ -1,8 +1,10 @@
 import { DataSource } from 'typeorm';
+import { requireWriter } from '../auth/policy';
 import { Principal } from '../auth/principal';
 import { Authority, CalendarEntry } from '../entities';
+import { saveAudited, snapshot } from './audited-save';
 import { Page, PageRequest, pageOf } from './page';
-import { guardWrite, RecordError } from './record-errors';
+import { RecordError } from './record-errors';
 import { applyPatch, authorityByLaCode } from './references';
 
 export interface AuthorityCreate {
@@ -44,16 +46,26 @@ export class AuthorityService {
       .getMany();
   }
 
-  async create(_caller: Principal, input: AuthorityCreate): Promise<Authority> {
+  async create(caller: Principal, input: AuthorityCreate): Promise<Authority> {
+    requireWriter(caller, 'authority');
     const repo = this.ds.getRepository(Authority);
     if (await repo.existsBy({ laCode: input.laCode }))
       throw new RecordError('CONFLICT', `authority ${input.laCode} already exists`, 'laCode');
-    return guardWrite(() => repo.save(repo.create({ laCode: input.laCode, name: input.name })));
+    const authority = repo.create({ laCode: input.laCode, name: input.name });
+    return saveAudited(
+      this.ds,
+      caller,
+      Authority,
+      { kind: 'authority', key: input.laCode, before: null },
+      authority,
+    );
   }
 
-  async update(_caller: Principal, laCode: string, patch: AuthorityUpdate): Promise<Authority> {
+  async update(caller: Principal, laCode: string, patch: AuthorityUpdate): Promise<Authority> {
+    requireWriter(caller, 'authority');
     const found = await authorityByLaCode(this.ds.manager, laCode);
+    const before = snapshot(found);
     applyPatch(found, { name: patch.name });
-    return guardWrite(() => this.ds.getRepository(Authority).save(found));
+    return saveAudited(this.ds, caller, Authority, { kind: 'authority', key: laCode, before }, found);
   }
 }

@@ -1,9 +1,11 @@
 import { DataSource } from 'typeorm';
+import { placementScope, requirePlacementInScope, requireRows, requireWriter } from '../auth/policy';
 import { Principal } from '../auth/principal';
-import { Review, Target } from '../entities';
+import { Placement, Pupil, Review, Target } from '../entities';
 import { ReviewKind, ReviewProgress } from '../entities/review.entity';
 import { TargetKind, TargetStatus } from '../entities/target.entity';
-import { guardWrite, notFound, RecordError } from './record-errors';
+import { saveAudited, snapshot } from './audited-save';
+import { notFound, RecordError } from './record-errors';
 import { applyPatch, placementByRef } from './references';
 
 export interface TargetFields {
@@ -37,27 +39,45 @@ export class PlacementPlanService {
   constructor(private readonly ds: DataSource) {}
 
   /** Targets of the given placements, in reference order. */
-  async targetsOf(_caller: Principal, placementIds: readonly number[]): Promise<Target[]> {
+  async targetsOf(caller: Principal, placementIds: readonly number[]): Promise<Target[]> {
+    requireRows(caller);
+    const scope = placementScope(caller, 'pl', 'p');
     return this.ds
       .getRepository(Target)
       .createQueryBuilder('t')
+      .innerJoin(Placement, 'pl', 'pl.id = t.placement_id')
+      .innerJoin(Pupil, 'p', 'p.id = pl.pupil_id')
       .where('t.placementId = ANY(:placementIds)', { placementIds })
+      .andWhere(scope.sql, scope.params)
       .orderBy('t.targetRef')
       .getMany();
   }
 
   /** Reviews of the given placements, oldest first. */
-  async reviewsOf(_caller: Principal, placementIds: readonly number[]): Promise<Review[]> {
+  async reviewsOf(caller: Principal, placementIds: readonly number[]): Promise<Review[]> {
+    requireRows(caller);
+    const scope = placementScope(caller, 'pl', 'p');
     return this.ds
       .getRepository(Review)
       .createQueryBuilder('r')
+      .innerJoin(Placement, 'pl', 'pl.id = r.placement_id')
+      .innerJoin(Pupil, 'p', 'p.id = pl.pupil_id')
       .where('r.placementId = ANY(:placementIds)', { placementIds })
+      .andWhere(scope.sql, scope.params)
       .orderBy('r.reviewDate')
       .getMany();
   }
 
-  async createTarget(_caller: Principal, input: TargetCreate): Promise<Target> {
-    const placement = await placementByRef(this.ds.manager, input.placementRef);
+  /** The placement by reference for a change of its plan: it must be one the caller may read. */
+  private async writable(caller: Principal, kind: 'target' | 'review', placementRef: string) {
+    requireWriter(caller, kind);
+    const placement = await placementByRef(this.ds.manager, placementRef);
+    await requirePlacementInScope(this.ds, caller, placement.id, `change the ${kind}s`);
+    return placement;
+  }
+
+  async createTarget(caller: Principal, input: TargetCreate): Promise<Target> {
+    const placement = await this.writable(caller, 'target', input.placementRef);
     const repo = this.ds.getRepository(Target);
     if (await repo.existsBy({ placementId: placement.id, targetRef: input.targetRef }))
       throw new RecordError(
@@ -66,24 +86,34 @@ export class PlacementPlanService {
         'targetRef',
       );
     const { placementRef: _ref, ...fields } = input;
-    return guardWrite(() => repo.save(applyPatch(repo.create({ placementId: placement.id }), fields)));
+    const key = `${input.placementRef}/${input.targetRef}`;
+    const target = applyPatch(repo.create({ placementId: placement.id }), fields);
+    return saveAudited(this.ds, caller, Target, { kind: 'target', key, before: null }, target);
   }
 
   async updateTarget(
-    _caller: Principal,
+    caller: Principal,
     placementRef: string,
     targetRef: string,
     patch: TargetUpdate,
   ): Promise<Target> {
-    const placement = await placementByRef(this.ds.manager, placementRef);
+    const placement = await this.writable(caller, 'target', placementRef);
     const repo = this.ds.getRepository(Target);
     const target = await repo.findOneBy({ placementId: placement.id, targetRef });
     if (!target) throw notFound('target', `${placementRef}/${targetRef}`, 'targetRef');
-    return guardWrite(() => repo.save(applyPatch(target, patch)));
+    const before = snapshot(target);
+    const key = `${placementRef}/${targetRef}`;
+    return saveAudited(
+      this.ds,
+      caller,
+      Target,
+      { kind: 'target', key, before },
+      applyPatch(target, patch as Partial<Target>),
+    );
   }
 
-  async createReview(_caller: Principal, input: ReviewCreate): Promise<Review> {
-    const placement = await placementByRef(this.ds.manager, input.placementRef);
+  async createReview(caller: Principal, input: ReviewCreate): Promise<Review> {
+    const placement = await this.writable(caller, 'review', input.placementRef);
     const repo = this.ds.getRepository(Review);
     if (await repo.existsBy({ placementId: placement.id, reviewDate: input.reviewDate }))
       throw new RecordError(
@@ -92,19 +122,29 @@ export class PlacementPlanService {
         'reviewDate',
       );
     const { placementRef: _ref, ...fields } = input;
-    return guardWrite(() => repo.save(applyPatch(repo.create({ placementId: placement.id }), fields)));
+    const key = `${input.placementRef}/${input.reviewDate}`;
+    const review = applyPatch(repo.create({ placementId: placement.id }), fields);
+    return saveAudited(this.ds, caller, Review, { kind: 'review', key, before: null }, review);
   }
 
   async updateReview(
-    _caller: Principal,
+    caller: Principal,
     placementRef: string,
     reviewDate: string,
     patch: ReviewUpdate,
   ): Promise<Review> {
-    const placement = await placementByRef(this.ds.manager, placementRef);
+    const placement = await this.writable(caller, 'review', placementRef);
     const repo = this.ds.getRepository(Review);
     const review = await repo.findOneBy({ placementId: placement.id, reviewDate });
     if (!review) throw notFound('review', `${placementRef}/${reviewDate}`, 'reviewDate');
-    return guardWrite(() => repo.save(applyPatch(review, patch)));
+    const before = snapshot(review);
+    const key = `${placementRef}/${reviewDate}`;
+    return saveAudited(
+      this.ds,
+      caller,
+      Review,
+      { kind: 'review', key, before },
+      applyPatch(review, patch as Partial<Review>),
+    );
   }
 }

@@ -1,11 +1,19 @@
 import { DataSource } from 'typeorm';
+import {
+  placementScope,
+  requireOwnSchool,
+  requirePupilInScope,
+  requireRows,
+  requireWriter,
+} from '../auth/policy';
 import { Principal } from '../auth/principal';
 import { Placement, Pupil } from '../entities';
 import { EndReason, PlacementReason, PlacementType, WeekSession } from '../entities/placement.entity';
+import { saveAudited, snapshot } from './audited-save';
 import { Page, PageRequest, pageOf } from './page';
 import { activeAtSql, applyPupilFilters, PupilAttributeFilter } from './pupil-filters';
-import { badInput, guardWrite, RecordError } from './record-errors';
-import { applyPatch, placementByRef, providerByRef, pupilByUpn, schoolByUrn } from './references';
+import { badInput, notFound, RecordError } from './record-errors';
+import { applyPatch, providerByRef, pupilByUpn, schoolByUrn } from './references';
 
 export interface PlacementFilter extends PupilAttributeFilter {
   /** LA code of the pupil's authority. */
@@ -76,11 +84,8 @@ function checkPlacement(p: Placement): void {
 export class PlacementService {
   constructor(private readonly ds: DataSource) {}
 
-  async list(_caller: Principal, filter: PlacementFilter, page: PageRequest): Promise<Page<Placement>> {
-    const qb = this.ds
-      .getRepository(Placement)
-      .createQueryBuilder('pl')
-      .innerJoin(Pupil, 'p', 'p.id = pl.pupil_id');
+  async list(caller: Principal, filter: PlacementFilter, page: PageRequest): Promise<Page<Placement>> {
+    const qb = this.scoped(caller);
     if (filter.laCode)
       qb.andWhere('p.authority_id = (SELECT id FROM authority WHERE la_code = :laCode)', filter);
     if (filter.schoolUrn)
@@ -95,32 +100,40 @@ export class PlacementService {
     return pageOf(qb, page);
   }
 
-  async byRef(_caller: Principal, placementRef: string): Promise<Placement | null> {
-    return this.ds.getRepository(Placement).findOneBy({ placementRef });
-  }
-
-  async byIds(_caller: Principal, ids: readonly number[]): Promise<Placement[]> {
+  /** Placements the caller may read, with their pupil as `p`. */
+  private scoped(caller: Principal) {
+    requireRows(caller);
+    const scope = placementScope(caller, 'pl', 'p');
     return this.ds
       .getRepository(Placement)
       .createQueryBuilder('pl')
-      .where('pl.id = ANY(:ids)', { ids })
-      .getMany();
+      .innerJoin(Pupil, 'p', 'p.id = pl.pupil_id')
+      .where(scope.sql, scope.params);
   }
 
-  /** Placements of the given pupils, by start date. */
-  async ofPupils(_caller: Principal, pupilIds: readonly number[]): Promise<Placement[]> {
-    return this.ds
-      .getRepository(Placement)
-      .createQueryBuilder('pl')
-      .where('pl.pupilId = ANY(:pupilIds)', { pupilIds })
+  /** The placement, or null when there is none or it is outside the caller's scope. */
+  async byRef(caller: Principal, placementRef: string): Promise<Placement | null> {
+    return this.scoped(caller).andWhere('pl.placementRef = :placementRef', { placementRef }).getOne();
+  }
+
+  async byIds(caller: Principal, ids: readonly number[]): Promise<Placement[]> {
+    return this.scoped(caller).andWhere('pl.id = ANY(:ids)', { ids }).getMany();
+  }
+
+  /** Placements of the given pupils (those the caller may read), by start date. */
+  async ofPupils(caller: Principal, pupilIds: readonly number[]): Promise<Placement[]> {
+    return this.scoped(caller)
+      .andWhere('pl.pupilId = ANY(:pupilIds)', { pupilIds })
       .orderBy('pl.startDate')
       .addOrderBy('pl.id')
       .getMany();
   }
 
-  async create(_caller: Principal, input: PlacementCreate): Promise<Placement> {
+  async create(caller: Principal, input: PlacementCreate): Promise<Placement> {
+    requireWriter(caller, 'placement');
     const repo = this.ds.getRepository(Placement);
     const refs = await this.references(input);
+    await this.checkPlace(caller, refs.pupilId, input.commissionerSchoolUrn);
     if (await repo.existsBy({ placementRef: input.placementRef }))
       throw new RecordError('CONFLICT', `placement ${input.placementRef} already exists`, 'placementRef');
     const { upn: _u, providerRef: _p, commissionerSchoolUrn: _c, ...fields } = input;
@@ -134,16 +147,42 @@ export class PlacementService {
       { ...fields, ...refs },
     );
     checkPlacement(placement);
-    return guardWrite(() => repo.save(placement));
+    return saveAudited(
+      this.ds,
+      caller,
+      Placement,
+      { kind: 'placement', key: input.placementRef, before: null },
+      placement,
+    );
   }
 
-  async update(_caller: Principal, placementRef: string, patch: PlacementUpdate): Promise<Placement> {
-    const placement = await placementByRef(this.ds.manager, placementRef);
+  async update(caller: Principal, placementRef: string, patch: PlacementUpdate): Promise<Placement> {
+    requireWriter(caller, 'placement');
+    const placement = await this.byRef(caller, placementRef);
+    if (!placement) throw notFound('placement', placementRef, 'placementRef');
+    const before = snapshot(placement);
     const refs = await this.references(patch);
+    await this.checkPlace(caller, refs.pupilId, patch.commissionerSchoolUrn);
     const { upn: _u, providerRef: _p, commissionerSchoolUrn: _c, ...fields } = patch;
     applyPatch(placement, { ...fields, ...refs });
     checkPlacement(placement);
-    return guardWrite(() => this.ds.getRepository(Placement).save(placement));
+    return saveAudited(
+      this.ds,
+      caller,
+      Placement,
+      { kind: 'placement', key: placementRef, before },
+      placement,
+    );
+  }
+
+  /**
+   * A placement is made for a pupil the caller may read, and a school commissions only in its own
+   * name (its placements for pupils on its roll, or those it commissions for others).
+   */
+  private async checkPlace(caller: Principal, pupilId: number | undefined, urn: string | null | undefined) {
+    if (pupilId !== undefined) await requirePupilInScope(this.ds, caller, pupilId, 'make a placement');
+    if (caller.role === 'school' && urn !== undefined)
+      requireOwnSchool(caller, urn, 'commission a placement');
   }
 
   private async references(input: Partial<PlacementFields>) {

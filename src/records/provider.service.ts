@@ -1,11 +1,13 @@
 import { DataSource } from 'typeorm';
+import { requireWriter } from '../auth/policy';
 import { Principal } from '../auth/principal';
 import { Provider, ProviderEvidence, ProviderVisit } from '../entities';
 import { EnvironmentRisk } from '../entities/provider.entity';
 import { EvidenceItem, EvidenceStatus } from '../entities/provider-evidence.entity';
 import { VisitJudgement, Visitor } from '../entities/provider-visit.entity';
+import { saveAudited, snapshot } from './audited-save';
 import { Page, PageRequest, pageOf } from './page';
-import { guardWrite, notFound, RecordError } from './record-errors';
+import { notFound, RecordError } from './record-errors';
 import { applyPatch, providerByRef } from './references';
 
 export interface ProviderFilter {
@@ -111,23 +113,33 @@ export class ProviderService {
       .getMany();
   }
 
-  async create(_caller: Principal, input: ProviderCreate): Promise<Provider> {
+  async create(caller: Principal, input: ProviderCreate): Promise<Provider> {
+    requireWriter(caller, 'provider');
     const repo = this.ds.getRepository(Provider);
     if (await repo.existsBy({ providerRef: input.providerRef }))
       throw new RecordError('CONFLICT', `provider ${input.providerRef} already exists`, 'providerRef');
     const { providerRef, ...fields } = input;
     const provider = repo.create({ providerRef, forms: [] });
     applyPatch(provider, fields);
-    return guardWrite(() => repo.save(provider));
+    return saveAudited(
+      this.ds,
+      caller,
+      Provider,
+      { kind: 'provider', key: providerRef, before: null },
+      provider,
+    );
   }
 
-  async update(_caller: Principal, providerRef: string, patch: ProviderUpdate): Promise<Provider> {
+  async update(caller: Principal, providerRef: string, patch: ProviderUpdate): Promise<Provider> {
+    requireWriter(caller, 'provider');
     const provider = await providerByRef(this.ds.manager, providerRef);
+    const before = snapshot(provider);
     applyPatch(provider, patch);
-    return guardWrite(() => this.ds.getRepository(Provider).save(provider));
+    return saveAudited(this.ds, caller, Provider, { kind: 'provider', key: providerRef, before }, provider);
   }
 
-  async createEvidence(_caller: Principal, input: EvidenceCreate): Promise<ProviderEvidence> {
+  async createEvidence(caller: Principal, input: EvidenceCreate): Promise<ProviderEvidence> {
+    requireWriter(caller, 'evidence');
     const provider = await providerByRef(this.ds.manager, input.providerRef);
     const repo = this.ds.getRepository(ProviderEvidence);
     if (await repo.existsBy({ providerId: provider.id, item: input.item }))
@@ -141,24 +153,29 @@ export class ProviderService {
       repo.create({ providerId: provider.id, evidenceDate: null, expiresOn: null }),
       fields,
     );
-    return guardWrite(() => repo.save(evidence));
+    const key = `${input.providerRef}/${input.item}`;
+    return saveAudited(this.ds, caller, ProviderEvidence, { kind: 'evidence', key, before: null }, evidence);
   }
 
   async updateEvidence(
-    _caller: Principal,
+    caller: Principal,
     providerRef: string,
     item: EvidenceItem,
     patch: EvidenceUpdate,
   ): Promise<ProviderEvidence> {
+    requireWriter(caller, 'evidence');
     const provider = await providerByRef(this.ds.manager, providerRef);
     const repo = this.ds.getRepository(ProviderEvidence);
     const evidence = await repo.findOneBy({ providerId: provider.id, item });
     if (!evidence) throw notFound('evidence', `${providerRef}/${item}`, 'item');
+    const before = snapshot(evidence);
     applyPatch(evidence, patch);
-    return guardWrite(() => repo.save(evidence));
+    const key = `${providerRef}/${item}`;
+    return saveAudited(this.ds, caller, ProviderEvidence, { kind: 'evidence', key, before }, evidence);
   }
 
-  async createVisit(_caller: Principal, input: VisitCreate): Promise<ProviderVisit> {
+  async createVisit(caller: Principal, input: VisitCreate): Promise<ProviderVisit> {
+    requireWriter(caller, 'visit');
     const provider = await providerByRef(this.ds.manager, input.providerRef);
     const repo = this.ds.getRepository(ProviderVisit);
     const key = { providerId: provider.id, visitDate: input.visitDate, visitor: input.visitor };
@@ -169,14 +186,17 @@ export class ProviderService {
         'visitDate',
       );
     const { providerRef: _ref, ...fields } = input;
-    return guardWrite(() => repo.save(applyPatch(repo.create(key), fields)));
+    const subject = `${input.providerRef}/${input.visitDate}/${input.visitor}`;
+    const visit = applyPatch(repo.create(key), fields);
+    return saveAudited(this.ds, caller, ProviderVisit, { kind: 'visit', key: subject, before: null }, visit);
   }
 
   async updateVisit(
-    _caller: Principal,
+    caller: Principal,
     key: { providerRef: string; visitDate: string; visitor: Visitor },
     patch: VisitUpdate,
   ): Promise<ProviderVisit> {
+    requireWriter(caller, 'visit');
     const provider = await providerByRef(this.ds.manager, key.providerRef);
     const repo = this.ds.getRepository(ProviderVisit);
     const visit = await repo.findOneBy({
@@ -184,8 +204,10 @@ export class ProviderService {
       visitDate: key.visitDate,
       visitor: key.visitor,
     });
-    if (!visit) throw notFound('visit', `${key.providerRef}/${key.visitDate}/${key.visitor}`, 'visitDate');
+    const subject = `${key.providerRef}/${key.visitDate}/${key.visitor}`;
+    if (!visit) throw notFound('visit', subject, 'visitDate');
+    const before = snapshot(visit);
     applyPatch(visit, patch);
-    return guardWrite(() => repo.save(visit));
+    return saveAudited(this.ds, caller, ProviderVisit, { kind: 'visit', key: subject, before }, visit);
   }
 }

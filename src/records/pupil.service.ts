@@ -1,12 +1,14 @@
 import { DataSource } from 'typeorm';
+import { pupilScope, requireAuthority, requireOwnSchool, requireRows, requireWriter } from '../auth/policy';
 import { Principal } from '../auth/principal';
 import { Destination, Pupil } from '../entities';
 import { DestinationActivity } from '../entities/destination.entity';
 import { Gender, SenStatus } from '../entities/pupil.entity';
+import { saveAudited, snapshot } from './audited-save';
 import { Page, PageRequest, pageOf } from './page';
 import { activeAtSql, applyPupilFilters, PupilAttributeFilter } from './pupil-filters';
-import { guardWrite, notFound, RecordError } from './record-errors';
-import { applyPatch, authorityByLaCode, pupilByUpn, schoolByUrn } from './references';
+import { notFound, RecordError } from './record-errors';
+import { applyPatch, authorityByLaCode, schoolByUrn } from './references';
 
 export interface PupilFilter extends PupilAttributeFilter {
   laCode?: string | null;
@@ -52,8 +54,10 @@ export type DestinationUpdate = Partial<DestinationFields>;
 export class PupilService {
   constructor(private readonly ds: DataSource) {}
 
-  async list(_caller: Principal, filter: PupilFilter, page: PageRequest): Promise<Page<Pupil>> {
-    const qb = this.ds.getRepository(Pupil).createQueryBuilder('p');
+  async list(caller: Principal, filter: PupilFilter, page: PageRequest): Promise<Page<Pupil>> {
+    requireRows(caller);
+    const scope = pupilScope(caller, 'p');
+    const qb = this.ds.getRepository(Pupil).createQueryBuilder('p').where(scope.sql, scope.params);
     if (filter.laCode)
       qb.andWhere('p.authority_id = (SELECT id FROM authority WHERE la_code = :laCode)', filter);
     if (filter.schoolUrn) qb.andWhere('p.school_id = (SELECT id FROM school WHERE urn = :schoolUrn)', filter);
@@ -68,40 +72,78 @@ export class PupilService {
     return pageOf(qb, page);
   }
 
-  async byUpn(_caller: Principal, upn: string): Promise<Pupil | null> {
-    return this.ds.getRepository(Pupil).findOneBy({ upn });
+  /** The pupil, or null when there is none or it is outside the caller's scope (the same answer). */
+  async byUpn(caller: Principal, upn: string): Promise<Pupil | null> {
+    return this.scoped(caller).andWhere('p.upn = :upn', { upn }).getOne();
   }
 
-  async byIds(_caller: Principal, ids: readonly number[]): Promise<Pupil[]> {
-    return this.ds.getRepository(Pupil).createQueryBuilder('p').where('p.id = ANY(:ids)', { ids }).getMany();
+  async byIds(caller: Principal, ids: readonly number[]): Promise<Pupil[]> {
+    return this.scoped(caller).andWhere('p.id = ANY(:ids)', { ids }).getMany();
   }
 
-  /** Destinations of the given pupils, oldest first. */
-  async destinationsOf(_caller: Principal, pupilIds: readonly number[]): Promise<Destination[]> {
+  /** Pupils the caller may read (none for aggregates-only callers, who get an error instead). */
+  private scoped(caller: Principal) {
+    requireRows(caller);
+    const scope = pupilScope(caller, 'p');
+    return this.ds.getRepository(Pupil).createQueryBuilder('p').where(scope.sql, scope.params);
+  }
+
+  /** Destinations of the given pupils (those in the caller's scope), oldest first. */
+  async destinationsOf(caller: Principal, pupilIds: readonly number[]): Promise<Destination[]> {
+    requireRows(caller);
+    const scope = pupilScope(caller, 'p');
     return this.ds
       .getRepository(Destination)
       .createQueryBuilder('d')
+      .innerJoin(Pupil, 'p', 'p.id = d.pupil_id')
       .where('d.pupilId = ANY(:pupilIds)', { pupilIds })
+      .andWhere(scope.sql, scope.params)
       .orderBy('d.recordedOn')
       .getMany();
   }
 
-  async create(_caller: Principal, input: PupilCreate): Promise<Pupil> {
+  /** The pupil by UPN for a change: NOT_FOUND when absent or outside the caller's scope. */
+  private async writable(caller: Principal, upn: string): Promise<Pupil> {
+    requireWriter(caller, 'pupil');
+    const pupil = await this.byUpn(caller, upn);
+    if (!pupil) throw notFound('pupil', upn, 'upn');
+    return pupil;
+  }
+
+  /** Where a pupil is put (authority, school roll) must be inside the caller's scope too. */
+  private checkPlace(
+    caller: Principal,
+    laCode: string | undefined,
+    schoolUrn: string | null | undefined,
+  ): void {
+    if (laCode !== undefined) requireAuthority(caller, laCode, 'put a pupil');
+    if (schoolUrn !== undefined) requireOwnSchool(caller, schoolUrn, 'put a pupil on the roll');
+  }
+
+  async create(caller: Principal, input: PupilCreate): Promise<Pupil> {
+    requireWriter(caller, 'pupil');
+    this.checkPlace(
+      caller,
+      input.laCode,
+      caller.role === 'school' ? (input.schoolUrn ?? null) : input.schoolUrn,
+    );
     const repo = this.ds.getRepository(Pupil);
     const refs = await this.references(input);
     if (await repo.existsBy({ upn: input.upn }))
       throw new RecordError('CONFLICT', `pupil ${input.upn} already exists`, 'upn');
     const { laCode: _la, schoolUrn: _urn, ...fields } = input;
     const pupil = applyPatch(repo.create({ schoolId: null }), { ...fields, ...refs });
-    return guardWrite(() => repo.save(pupil));
+    return saveAudited(this.ds, caller, Pupil, { kind: 'pupil', key: input.upn, before: null }, pupil);
   }
 
-  async update(_caller: Principal, upn: string, patch: PupilUpdate): Promise<Pupil> {
-    const pupil = await pupilByUpn(this.ds.manager, upn);
+  async update(caller: Principal, upn: string, patch: PupilUpdate): Promise<Pupil> {
+    const pupil = await this.writable(caller, upn);
+    this.checkPlace(caller, patch.laCode, patch.schoolUrn);
+    const before = snapshot(pupil);
     const refs = await this.references(patch);
     const { laCode: _la, schoolUrn: _urn, ...fields } = patch;
     applyPatch(pupil, { ...fields, ...refs });
-    return guardWrite(() => this.ds.getRepository(Pupil).save(pupil));
+    return saveAudited(this.ds, caller, Pupil, { kind: 'pupil', key: upn, before }, pupil);
   }
 
   private async references(input: { laCode?: string; schoolUrn?: string | null }) {
@@ -117,8 +159,9 @@ export class PupilService {
     };
   }
 
-  async createDestination(_caller: Principal, input: DestinationCreate): Promise<Destination> {
-    const pupil = await pupilByUpn(this.ds.manager, input.upn);
+  async createDestination(caller: Principal, input: DestinationCreate): Promise<Destination> {
+    requireWriter(caller, 'destination');
+    const pupil = await this.writable(caller, input.upn);
     const repo = this.ds.getRepository(Destination);
     if (await repo.existsBy({ pupilId: pupil.id, recordedOn: input.recordedOn }))
       throw new RecordError(
@@ -127,20 +170,35 @@ export class PupilService {
         'recordedOn',
       );
     const { upn: _upn, ...fields } = input;
-    return guardWrite(() => repo.save(applyPatch(repo.create({ pupilId: pupil.id }), fields)));
+    const destination = applyPatch(repo.create({ pupilId: pupil.id }), fields);
+    return saveAudited(
+      this.ds,
+      caller,
+      Destination,
+      { kind: 'destination', key: `${input.upn}/${input.recordedOn}`, before: null },
+      destination,
+    );
   }
 
   async updateDestination(
-    _caller: Principal,
+    caller: Principal,
     upn: string,
     recordedOn: string,
     patch: DestinationUpdate,
   ): Promise<Destination> {
-    const pupil = await pupilByUpn(this.ds.manager, upn);
+    requireWriter(caller, 'destination');
+    const pupil = await this.writable(caller, upn);
     const repo = this.ds.getRepository(Destination);
     const destination = await repo.findOneBy({ pupilId: pupil.id, recordedOn });
     if (!destination) throw notFound('destination', `${upn}/${recordedOn}`, 'recordedOn');
+    const before = snapshot(destination);
     applyPatch(destination, patch);
-    return guardWrite(() => repo.save(destination));
+    return saveAudited(
+      this.ds,
+      caller,
+      Destination,
+      { kind: 'destination', key: `${upn}/${recordedOn}`, before },
+      destination,
+    );
   }
 }

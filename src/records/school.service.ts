@@ -1,9 +1,11 @@
 import { DataSource } from 'typeorm';
+import { requireAuthority, requireWriter } from '../auth/policy';
 import { Principal } from '../auth/principal';
 import { School } from '../entities';
 import { SchoolType } from '../entities/school.entity';
+import { saveAudited, snapshot } from './audited-save';
 import { Page, PageRequest, pageOf } from './page';
-import { guardWrite, RecordError } from './record-errors';
+import { RecordError } from './record-errors';
 import { applyPatch, authorityByLaCode, schoolByUrn } from './references';
 
 export interface SchoolFilter {
@@ -47,7 +49,9 @@ export class SchoolService {
     return this.ds.getRepository(School).createQueryBuilder('s').where('s.id = ANY(:ids)', { ids }).getMany();
   }
 
-  async create(_caller: Principal, input: SchoolCreate): Promise<School> {
+  async create(caller: Principal, input: SchoolCreate): Promise<School> {
+    requireWriter(caller, 'school');
+    requireAuthority(caller, input.laCode, 'add a school');
     const repo = this.ds.getRepository(School);
     const authority = await authorityByLaCode(this.ds.manager, input.laCode);
     if (await repo.existsBy({ urn: input.urn }))
@@ -59,14 +63,19 @@ export class SchoolService {
       type: input.type,
       phase: input.phase ?? null,
     });
-    return guardWrite(() => repo.save(school));
+    return saveAudited(this.ds, caller, School, { kind: 'school', key: input.urn, before: null }, school);
   }
 
-  async update(_caller: Principal, urn: string, patch: SchoolUpdate): Promise<School> {
+  async update(caller: Principal, urn: string, patch: SchoolUpdate): Promise<School> {
+    requireWriter(caller, 'school');
     const school = await schoolByUrn(this.ds.manager, urn);
+    const [own] = await this.ds.query('SELECT la_code FROM authority WHERE id = $1', [school.authorityId]);
+    requireAuthority(caller, own.la_code, 'change a school');
+    if (patch.laCode !== undefined) requireAuthority(caller, patch.laCode, 'move a school');
+    const before = snapshot(school);
     const authorityId =
       patch.laCode !== undefined ? (await authorityByLaCode(this.ds.manager, patch.laCode)).id : undefined;
     applyPatch(school, { name: patch.name, type: patch.type, phase: patch.phase, authorityId });
-    return guardWrite(() => this.ds.getRepository(School).save(school));
+    return saveAudited(this.ds, caller, School, { kind: 'school', key: urn, before }, school);
   }
 }

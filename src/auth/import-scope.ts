@@ -1,0 +1,97 @@
+import type { ImportKind } from '../ingest/kind-definition';
+import type { Principal } from './principal';
+
+/**
+ * Which files a caller may import, and the checks that every staged row is inside the caller's scope.
+ * A check is a SELECT of row errors over `ingest_stage s` (line, column, value, reason), run with the
+ * kind's own checks, so a file with one row outside the scope stores nothing and names that row.
+ *
+ * - administrators: every kind;
+ * - LA officers: their authorities' schools, calendar, pupils, placements, targets, reviews,
+ *   attendance and destinations, and the framework's providers, evidence and visits;
+ * - providers: attendance, targets and reviews of their own placements;
+ * - everyone else sends no files (schools send theirs through the API's mutations or their LA).
+ */
+const LA_KINDS: readonly ImportKind[] = [
+  'schools',
+  'calendar',
+  'pupils',
+  'placements',
+  'targets',
+  'reviews',
+  'attendance',
+  'destinations',
+  'providers',
+  'provider_evidence',
+  'provider_visits',
+];
+const PROVIDER_KINDS: readonly ImportKind[] = ['attendance', 'targets', 'reviews'];
+
+export function mayImportKind(p: Principal, kind: ImportKind): boolean {
+  if (p.role === 'admin') return true;
+  if (p.role === 'la_officer') return LA_KINDS.includes(kind);
+  if (p.role === 'provider') return PROVIDER_KINDS.includes(kind);
+  return false;
+}
+
+/** A SQL string literal of a value that has passed its format check (LA codes, provider references). */
+function literal(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+function outside(column: string, join: string, condition: string, reason: string): string {
+  return `SELECT s.line, '${column}' AS column, s.${column}::text AS value, ${reason} AS reason
+    FROM ingest_stage s ${join} WHERE ${condition}`;
+}
+
+export function importScopeChecks(p: Principal, kind: ImportKind): string[] {
+  if (p.role === 'admin') return [];
+  if (p.role === 'provider') {
+    const mine = `(SELECT id FROM provider WHERE provider_ref = ${literal(p.providerRef ?? '')})`;
+    return [
+      outside(
+        'placement_ref',
+        'JOIN placement pl ON pl.placement_ref = s.placement_ref',
+        `pl.provider_id IS DISTINCT FROM ${mine}`,
+        `'placement ' || s.placement_ref || ' is not one of your placements'`,
+      ),
+    ];
+  }
+  if (p.role !== 'la_officer') return [];
+  const las = `ARRAY[${p.authorities.map(literal).join(', ') || "''"}]::text[]`;
+  const byLa = outside(
+    'la_code',
+    '',
+    `s.la_code <> ALL (${las})`,
+    `'authority ' || s.la_code || ' is not one you act for'`,
+  );
+  const pupilOutside = (column: 'upn', join: string) =>
+    outside(
+      column,
+      `${join} JOIN authority a ON a.id = p.authority_id`,
+      `a.la_code <> ALL (${las})`,
+      `'pupil ' || p.upn || ' belongs to authority ' || a.la_code || ', which is not one you act for'`,
+    );
+  switch (kind) {
+    case 'schools':
+    case 'calendar':
+    case 'pupils':
+      return [byLa];
+    case 'placements':
+    case 'destinations':
+      return [pupilOutside('upn', 'JOIN pupil p ON p.upn = s.upn')];
+    case 'targets':
+    case 'reviews':
+    case 'attendance':
+      return [
+        outside(
+          'placement_ref',
+          'JOIN placement pl ON pl.placement_ref = s.placement_ref JOIN pupil p ON p.id = pl.pupil_id JOIN authority a ON a.id = p.authority_id',
+          `a.la_code <> ALL (${las})`,
+          `'placement ' || s.placement_ref || ' is of a pupil of authority ' || a.la_code || ', which is not one you act for'`,
+        ),
+      ];
+    default:
+      return [];
+  }
+}
