@@ -1,3 +1,4 @@
+import { seesAllAuthorities } from '../auth/policy';
 import type { Principal } from '../auth/principal';
 import { isIsoDate } from '../domain/dates';
 import { IndicatorError } from './indicator-error';
@@ -13,8 +14,9 @@ export async function authoritiesInScope(
   principal: Principal,
   requested?: string | null,
 ): Promise<string[] | null> {
+  const all = seesAllAuthorities(principal);
   if (requested) {
-    if (principal.authorities.length > 0 && !principal.authorities.includes(requested)) {
+    if (!all && !principal.authorities.includes(requested)) {
       throw new IndicatorError('FORBIDDEN', `you may not see authority ${requested}`, 'authority');
     }
     const rows: unknown[] = await db.query('SELECT 1 FROM authority WHERE la_code = $1', [requested]);
@@ -23,7 +25,13 @@ export async function authoritiesInScope(
     }
     return [requested];
   }
-  return principal.authorities.length > 0 ? [...principal.authorities].sort() : null;
+  if (all) return null;
+  // A provider's placements span authorities: its flags are computed for all and then narrowed to its
+  // own (src/auth/flag-scope.ts). Anyone else with no authority sees none.
+  if (principal.role === 'provider') return null;
+  if (principal.authorities.length === 0)
+    throw new IndicatorError('FORBIDDEN', 'you act for no authority', 'authority');
+  return [...principal.authorities].sort();
 }
 
 export function requireDate(value: string, field: string): string {
@@ -32,9 +40,12 @@ export function requireDate(value: string, field: string): string {
   return value;
 }
 
-/** Pupil-, placement- and provider-level rows are not for callers who may see aggregates only. */
+/**
+ * Flag rows: pupil-level for those who may read rows, pseudonymised for analysts (src/auth/flag-scope.ts),
+ * and not for governors, who see aggregates only.
+ */
 export function requireRowAccess(principal: Principal): void {
-  if (principal.aggregatesOnly) {
+  if (principal.role === 'governor') {
     throw new IndicatorError('FORBIDDEN', 'you may see aggregates only, not individual flags');
   }
 }

@@ -1,3 +1,4 @@
+import { INDICATOR_READERS, requireRole } from '../auth/policy';
 import type { Principal } from '../auth/principal';
 import { addDays, daysBetween } from '../domain/dates';
 import { settingsForScope } from '../settings/settings.service';
@@ -209,6 +210,7 @@ async function providerRows(
 }
 
 async function resolveScope(db: Queryable, principal: Principal, asOf: string, authority?: string | null) {
+  requireRole(principal, INDICATOR_READERS, 'read authority-wide indicators');
   const laCodes = await authoritiesInScope(db, principal, authority);
   return { asOf, laCodes, settings: JSON.stringify(await settingsForScope(db, laCodes)) };
 }

@@ -1,4 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Allow } from '../auth/access-rules';
 import { AuthorityService } from '../records/authority.service';
 import { CreateAuthorityInput, UpdateAuthorityInput } from '../schema/authority.inputs';
 import {
@@ -12,12 +13,14 @@ import { Context } from '../server/context';
 
 @Resolver(() => AuthorityType)
 export class AuthorityResolver {
+  @Allow()
   @Query(() => AuthorityConnection, { description: 'Local authorities, in the order they were added.' })
   async authorities(@Args() args: PageArgs, @Ctx() ctx: Context): Promise<AuthorityConnection> {
     const page = await new AuthorityService(ctx.db.dataSource).list(ctx.principal, args);
     return connectionOf(page, toAuthorityType);
   }
 
+  @Allow()
   @Query(() => AuthorityType, { nullable: true, description: 'One authority by LA code, or null.' })
   async authority(@Arg('laCode') laCode: string, @Ctx() ctx: Context): Promise<AuthorityType | null> {
     const found = await new AuthorityService(ctx.db.dataSource).byLaCode(ctx.principal, laCode);
@@ -29,6 +32,7 @@ export class AuthorityResolver {
     return ctx.loaders.calendarOfAuthority.load(authority.id);
   }
 
+  @Allow('admin')
   @Mutation(() => AuthorityType, { description: 'Adds an authority; CONFLICT when the LA code exists.' })
   async createAuthority(
     @Arg('input') input: CreateAuthorityInput,
@@ -37,6 +41,7 @@ export class AuthorityResolver {
     return toAuthorityType(await new AuthorityService(ctx.db.dataSource).create(ctx.principal, input));
   }
 
+  @Allow('admin')
   @Mutation(() => AuthorityType, { description: 'Changes an authority; NOT_FOUND for an unknown LA code.' })
   async updateAuthority(
     @Arg('laCode') laCode: string,

@@ -1,4 +1,5 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
+import { Allow } from '../auth/access-rules';
 import { PupilService } from '../records/pupil.service';
 import { CreateDestinationInput, UpdateDestinationInput } from '../schema/pupil.inputs';
 import { DestinationType, toDestinationType } from '../schema/pupil.types';
@@ -7,6 +8,7 @@ import { Context } from '../server/context';
 
 @Resolver(() => DestinationType)
 export class DestinationResolver {
+  @Allow('admin', 'la_officer', 'school')
   @Mutation(() => DestinationType, {
     description: 'Records a destination; CONFLICT when one exists on that date.',
   })
@@ -19,6 +21,7 @@ export class DestinationResolver {
     );
   }
 
+  @Allow('admin', 'la_officer', 'school')
   @Mutation(() => DestinationType, { description: 'Changes a destination, identified by pupil and date.' })
   async updateDestination(
     @Arg('upn', () => UpnScalar) upn: string,

@@ -1,4 +1,6 @@
 import { Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { Allow } from '../auth/access-rules';
+import { visibleFlags } from '../auth/flag-scope';
 import { computeFlags } from '../indicators/flags.service';
 import { IndicatorError } from '../indicators/indicator-error';
 import { FlagConnection, FlagSubjectType, FlagsArgs, FlagType, toFlagType } from '../schema/indicator.types';
@@ -19,17 +21,22 @@ function decodeCursor(cursor: string): number {
 
 @Resolver(() => FlagType)
 export class FlagsResolver {
+  @Allow('admin', 'la_officer', 'school', 'provider', 'analyst')
   @Query(() => FlagConnection, {
     description:
       'Every flag raised as of a date, from what the hub knew on it; in code, subject type, key order.',
   })
   async flags(@Args() args: FlagsArgs, @Ctx() ctx: Context): Promise<FlagConnection> {
-    const all = await computeFlags(ctx.db.dataSource, ctx.principal, {
-      asOf: args.asOf,
-      authority: args.authority,
-      codes: args.codes,
-      subjectType: args.subjectType,
-    });
+    const all = await visibleFlags(
+      ctx.db.dataSource,
+      ctx.principal,
+      await computeFlags(ctx.db.dataSource, ctx.principal, {
+        asOf: args.asOf,
+        authority: args.authority,
+        codes: args.codes,
+        subjectType: args.subjectType,
+      }),
+    );
     const start = args.after ? decodeCursor(args.after) + 1 : 0;
     const page = all.slice(start, start + args.first);
     const edges = page.map((f, i) => ({ cursor: encodeCursor(start + i), node: toFlagType(f) }));

@@ -1,4 +1,5 @@
 import { Arg, Ctx, Query, Resolver } from 'type-graphql';
+import { Allow } from '../auth/access-rules';
 import { computeIndicators, computeSeries } from '../indicators/indicators.service';
 import {
   IndicatorsType,
@@ -11,6 +12,7 @@ import { Context } from '../server/context';
 
 @Resolver()
 export class IndicatorsResolver {
+  @Allow('admin', 'la_officer', 'analyst')
   @Query(() => IndicatorsType, {
     description:
       'Aggregate indicators as of a date for one authority or all you may see; small numbers suppressed for aggregates-only callers.',
@@ -23,6 +25,7 @@ export class IndicatorsResolver {
     return toIndicatorsType(await computeIndicators(ctx.db.dataSource, ctx.principal, { asOf, authority }));
   }
 
+  @Allow('admin', 'la_officer', 'analyst')
   @Query(() => [SeriesPointType], {
     description:
       'The headline indicators and flag counts every 7 days from `from` to `to` (at most 60 points).',

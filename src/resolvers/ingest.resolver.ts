@@ -1,4 +1,5 @@
 import { Arg, Args, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { Allow } from '../auth/access-rules';
 import { attendanceHistory, submitAttendance } from '../ingest';
 import { importUpload } from '../ingest/upload.service';
 import {
@@ -14,6 +15,7 @@ import { Context } from '../server/context';
 
 @Resolver()
 export class IngestResolver {
+  @Allow('admin', 'la_officer', 'provider')
   @Mutation(() => ImportResultType, {
     description:
       'Imports one file of the bulk contract (spec/import-formats.md) as one transaction: counts, or every rejected row and nothing stored.',
@@ -22,6 +24,7 @@ export class IngestResolver {
     return toImportResultType(await importUpload(ctx.db, ctx.principal, args));
   }
 
+  @Allow('admin', 'provider')
   @Mutation(() => ImportResultType, {
     description:
       'Records a register of marks, recorded by the caller now. A changed code is a correction; earlier versions stay in the history.',
@@ -33,6 +36,7 @@ export class IngestResolver {
     return toImportResultType(await submitAttendance(ctx.db, ctx.principal, register));
   }
 
+  @Allow('admin', 'la_officer', 'school', 'provider')
   @Query(() => [AttendanceVersionType], {
     description: "Every version of a placement's session marks, by session then time recorded.",
   })

@@ -1,4 +1,5 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
+import { Allow } from '../auth/access-rules';
 import { PlacementPlanService } from '../records/placement-plan.service';
 import {
   CreateReviewInput,
@@ -13,6 +14,7 @@ import { Context } from '../server/context';
 /** Writes of a placement's targets and reviews. */
 @Resolver()
 export class PlacementPlanResolver {
+  @Allow('admin', 'la_officer', 'school', 'provider')
   @Mutation(() => TargetType, {
     description: 'Adds a target to a placement; CONFLICT when the reference exists.',
   })
@@ -20,6 +22,7 @@ export class PlacementPlanResolver {
     return toTargetType(await new PlacementPlanService(ctx.db.dataSource).createTarget(ctx.principal, input));
   }
 
+  @Allow('admin', 'la_officer', 'school', 'provider')
   @Mutation(() => TargetType, {
     description: 'Changes a target, identified by placement and target reference.',
   })
@@ -38,11 +41,13 @@ export class PlacementPlanResolver {
     return toTargetType(saved);
   }
 
+  @Allow('admin', 'la_officer', 'school', 'provider')
   @Mutation(() => ReviewType, { description: 'Records a review; CONFLICT when one exists on that date.' })
   async createReview(@Arg('input') input: CreateReviewInput, @Ctx() ctx: Context): Promise<ReviewType> {
     return toReviewType(await new PlacementPlanService(ctx.db.dataSource).createReview(ctx.principal, input));
   }
 
+  @Allow('admin', 'la_officer', 'school', 'provider')
   @Mutation(() => ReviewType, { description: 'Changes a review, identified by placement and date.' })
   async updateReview(
     @Arg('placementRef') placementRef: string,

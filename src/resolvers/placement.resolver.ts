@@ -1,4 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Allow } from '../auth/access-rules';
 import { londonToday } from '../domain/dates';
 import { PlacementService } from '../records/placement.service';
 import { connectionOf } from '../schema/connection.types';
@@ -18,6 +19,7 @@ import { Context } from '../server/context';
 
 @Resolver(() => PlacementType)
 export class PlacementResolver {
+  @Allow('admin', 'la_officer', 'school', 'provider')
   @Query(() => PlacementConnection, { description: 'Placements, filtered by who, where, what and when.' })
   async placements(@Args() args: PlacementsArgs, @Ctx() ctx: Context): Promise<PlacementConnection> {
     const page = await new PlacementService(ctx.db.dataSource).list(
@@ -42,6 +44,7 @@ export class PlacementResolver {
     return connectionOf(page, toPlacementType);
   }
 
+  @Allow('admin', 'la_officer', 'school', 'provider')
   @Query(() => PlacementType, { nullable: true, description: 'One placement by reference, or null.' })
   async placement(
     @Arg('placementRef') placementRef: string,
@@ -94,6 +97,7 @@ export class PlacementResolver {
     return ctx.loaders.reviewsOfPlacement.load(placement.id);
   }
 
+  @Allow('admin', 'la_officer', 'school')
   @Mutation(() => PlacementType, {
     description: 'Adds a placement; references are checked (NOT_FOUND with field).',
   })
@@ -104,6 +108,7 @@ export class PlacementResolver {
     return toPlacementType(await new PlacementService(ctx.db.dataSource).create(ctx.principal, input));
   }
 
+  @Allow('admin', 'la_officer', 'school')
   @Mutation(() => PlacementType, { description: 'Changes a placement, identified by reference.' })
   async updatePlacement(
     @Arg('placementRef') placementRef: string,

@@ -1,4 +1,5 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
+import { Allow } from '../auth/access-rules';
 import { ProviderService } from '../records/provider.service';
 import { EvidenceItemEnum, VisitorEnum } from '../schema/enums';
 import {
@@ -19,6 +20,7 @@ import { Context } from '../server/context';
 /** Writes of a provider's compliance evidence and visits. */
 @Resolver()
 export class ProviderComplianceResolver {
+  @Allow('admin', 'la_officer')
   @Mutation(() => ProviderEvidenceType, {
     description: 'Records an evidence item; CONFLICT when the item exists.',
   })
@@ -30,6 +32,7 @@ export class ProviderComplianceResolver {
     return toProviderEvidenceType(saved);
   }
 
+  @Allow('admin', 'la_officer')
   @Mutation(() => ProviderEvidenceType, { description: 'Changes an evidence item of a provider.' })
   async updateProviderEvidence(
     @Arg('providerRef') providerRef: string,
@@ -46,6 +49,7 @@ export class ProviderComplianceResolver {
     return toProviderEvidenceType(saved);
   }
 
+  @Allow('admin', 'la_officer', 'school')
   @Mutation(() => ProviderVisitType, {
     description: 'Records a visit; CONFLICT when one exists for that date and visitor.',
   })
@@ -58,6 +62,7 @@ export class ProviderComplianceResolver {
     );
   }
 
+  @Allow('admin', 'la_officer', 'school')
   @Mutation(() => ProviderVisitType, {
     description: 'Changes a visit, identified by provider, date and visitor.',
   })

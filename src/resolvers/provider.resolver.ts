@@ -1,4 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Allow } from '../auth/access-rules';
 import { ProviderService } from '../records/provider.service';
 import { connectionOf } from '../schema/connection.types';
 import { CreateProviderInput, ProvidersArgs, UpdateProviderInput } from '../schema/provider.inputs';
@@ -13,6 +14,7 @@ import { Context } from '../server/context';
 
 @Resolver(() => ProviderType)
 export class ProviderResolver {
+  @Allow()
   @Query(() => ProviderConnection, {
     description: 'Providers, filtered by framework, registration and activity.',
   })
@@ -21,6 +23,7 @@ export class ProviderResolver {
     return connectionOf(page, toProviderType);
   }
 
+  @Allow()
   @Query(() => ProviderType, { nullable: true, description: 'One provider by reference, or null.' })
   async provider(@Arg('providerRef') providerRef: string, @Ctx() ctx: Context): Promise<ProviderType | null> {
     const found = await new ProviderService(ctx.db.dataSource).byRef(ctx.principal, providerRef);
@@ -37,11 +40,13 @@ export class ProviderResolver {
     return ctx.loaders.visitsToProvider.load(provider.id);
   }
 
+  @Allow('admin', 'la_officer')
   @Mutation(() => ProviderType, { description: 'Adds a provider; CONFLICT when the reference exists.' })
   async createProvider(@Arg('input') input: CreateProviderInput, @Ctx() ctx: Context): Promise<ProviderType> {
     return toProviderType(await new ProviderService(ctx.db.dataSource).create(ctx.principal, input));
   }
 
+  @Allow('admin', 'la_officer')
   @Mutation(() => ProviderType, { description: 'Changes a provider, identified by reference.' })
   async updateProvider(
     @Arg('providerRef') providerRef: string,

@@ -1,4 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Allow } from '../auth/access-rules';
 import { isCompulsoryAge, keyStage, londonToday, ncYear } from '../domain/dates';
 import { PupilService } from '../records/pupil.service';
 import { AuthorityType } from '../schema/authority.types';
@@ -18,6 +19,7 @@ const AS_OF = {
 
 @Resolver(() => PupilType)
 export class PupilResolver {
+  @Allow('admin', 'la_officer', 'school', 'provider')
   @Query(() => PupilConnection, {
     description: 'Pupils, filtered by where they are on roll, their placements and their attributes.',
   })
@@ -41,6 +43,7 @@ export class PupilResolver {
     return connectionOf(page, toPupilType);
   }
 
+  @Allow('admin', 'la_officer', 'school', 'provider')
   @Query(() => PupilType, { nullable: true, description: 'One pupil by UPN, or null.' })
   async pupil(@Arg('upn', () => UpnScalar) upn: string, @Ctx() ctx: Context): Promise<PupilType | null> {
     const found = await new PupilService(ctx.db.dataSource).byUpn(ctx.principal, upn);
@@ -96,11 +99,13 @@ export class PupilResolver {
     return ctx.loaders.destinationsOfPupil.load(pupil.id);
   }
 
+  @Allow('admin', 'la_officer', 'school')
   @Mutation(() => PupilType, { description: 'Adds a pupil; CONFLICT when the UPN exists.' })
   async createPupil(@Arg('input') input: CreatePupilInput, @Ctx() ctx: Context): Promise<PupilType> {
     return toPupilType(await new PupilService(ctx.db.dataSource).create(ctx.principal, input));
   }
 
+  @Allow('admin', 'la_officer', 'school')
   @Mutation(() => PupilType, { description: 'Changes a pupil, identified by UPN.' })
   async updatePupil(
     @Arg('upn', () => UpnScalar) upn: string,

@@ -1,4 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Allow } from '../auth/access-rules';
 import { SchoolService } from '../records/school.service';
 import { CreateSchoolInput, SchoolsArgs, UpdateSchoolInput } from '../schema/authority.inputs';
 import { AuthorityType } from '../schema/authority.types';
@@ -8,6 +9,7 @@ import { Context } from '../server/context';
 
 @Resolver(() => SchoolType)
 export class SchoolResolver {
+  @Allow()
   @Query(() => SchoolConnection, { description: 'Schools, filtered by authority and type.' })
   async schools(@Args() args: SchoolsArgs, @Ctx() ctx: Context): Promise<SchoolConnection> {
     const page = await new SchoolService(ctx.db.dataSource).list(
@@ -18,6 +20,7 @@ export class SchoolResolver {
     return connectionOf(page, toSchoolType);
   }
 
+  @Allow()
   @Query(() => SchoolType, { nullable: true, description: 'One school by URN, or null.' })
   async school(@Arg('urn') urn: string, @Ctx() ctx: Context): Promise<SchoolType | null> {
     const found = await new SchoolService(ctx.db.dataSource).byUrn(ctx.principal, urn);
@@ -29,11 +32,13 @@ export class SchoolResolver {
     return ctx.loaders.authority.load(school.authorityId);
   }
 
+  @Allow('admin', 'la_officer')
   @Mutation(() => SchoolType, { description: 'Adds a school; CONFLICT when the URN exists.' })
   async createSchool(@Arg('input') input: CreateSchoolInput, @Ctx() ctx: Context): Promise<SchoolType> {
     return toSchoolType(await new SchoolService(ctx.db.dataSource).create(ctx.principal, input));
   }
 
+  @Allow('admin', 'la_officer')
   @Mutation(() => SchoolType, { description: 'Changes a school, identified by URN.' })
   async updateSchool(
     @Arg('urn') urn: string,

@@ -1,4 +1,5 @@
 import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { Allow } from '../auth/access-rules';
 import {
   AuthoritySettingsType,
   SettingChangeInput,
@@ -9,6 +10,7 @@ import { getSettings, parseSettingValue, updateSettings } from '../settings/sett
 
 @Resolver()
 export class SettingsResolver {
+  @Allow('admin', 'la_officer', 'school', 'analyst')
   @Query(() => [AuthoritySettingsType], {
     description: 'Indicator thresholds of one authority, or of every authority you may see.',
   })
@@ -19,6 +21,7 @@ export class SettingsResolver {
     return (await getSettings(ctx.db.dataSource, ctx.principal, authority)).map(toAuthoritySettingsType);
   }
 
+  @Allow('admin', 'la_officer')
   @Mutation(() => AuthoritySettingsType, {
     description: 'Changes thresholds of one authority; each change is recorded with who made it and when.',
   })

@@ -2,49 +2,104 @@ import { once } from 'node:events';
 import { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
+import helmet from 'helmet';
+import { readAuditPlugin } from '../audit/read-audit.plugin';
+import { accessRulesPlugin } from '../auth/access-rules';
+import { authenticate, principalOf } from '../auth/authenticate';
+import { signInRouter } from '../auth/sign-in.routes';
 import { Database } from '../db/database';
 import { dashboardRouter } from '../reports/dashboard.routes';
 import { buildHubSchema } from '../schema/build-schema';
-import { Context, createContext, defaultPrincipalFor, PrincipalFor } from './context';
+import { Context, createContext } from './context';
 import { formatError } from './format-error';
 import { freshAfterMutationPlugin } from './fresh-after-mutation.plugin';
+import { addressLimiter, armor, DEFAULT_RATE_LIMITS, RateLimits, userLimiter } from './security';
 
-/** A 20 MB import file posted as a JSON string, with room for escaping. */
-const BODY_LIMIT = '64mb';
+/** JSON bodies: a GraphQL operation with its variables. Files go through the CLI or the upload route. */
+const BODY_LIMIT = '1mb';
 
 export interface AppOptions {
   db: Database;
-  principalFor?: PrincipalFor;
+  /** Production: introspection and field suggestions off. Default: NODE_ENV=production. */
+  production?: boolean;
+  rateLimits?: RateLimits;
+  /** Origins allowed to call the API from a browser (CORS); none by default. */
+  corsOrigins?: string[];
 }
 
 /**
- * The hub's express app: the GraphQL API at /graphql (the Apollo landing page on GET in a browser,
- * introspection on) and the dashboard at /, both deciding the caller with the same `principalFor`.
+ * The hub's express app. Open without sign-in: the sign-in routes and /health. Everything else (the
+ * GraphQL API at /graphql, the dashboard, charts, reports) needs a session cookie or a bearer token,
+ * is rate-limited per address and per user, and carries helmet's headers.
  */
 export async function createApp(opts: AppOptions): Promise<{ app: express.Express; stop(): Promise<void> }> {
-  const principalFor = opts.principalFor ?? defaultPrincipalFor;
+  const production = opts.production ?? process.env.NODE_ENV === 'production';
+  const limits = opts.rateLimits ?? DEFAULT_RATE_LIMITS;
+  const protection = armor(production);
   const apollo = new ApolloServer<Context>({
     schema: await buildHubSchema(),
     formatError,
-    introspection: true,
+    introspection: !production,
     includeStacktraceInErrorResponses: false,
-    plugins: [ApolloServerPluginLandingPageLocalDefault({ footer: false }), freshAfterMutationPlugin],
+    validationRules: protection.validationRules,
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ...protection.plugins,
+      accessRulesPlugin,
+      readAuditPlugin,
+      freshAfterMutationPlugin,
+    ],
   });
   await apollo.start();
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(helmet({ contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:'] } } }));
+  app.use(cors(opts.corsOrigins ?? []));
+  app.use(addressLimiter(limits));
+  app.get('/health', async (_req, res) => {
+    try {
+      await opts.db.dataSource.query('SELECT 1');
+      res.json({ status: 'ok' });
+    } catch {
+      res.status(503).json({ status: 'database unreachable' });
+    }
+  });
+  app.use(signInRouter(opts.db));
+  app.use(authenticate(opts.db));
+  app.use(userLimiter(limits));
   app.use(
     '/graphql',
     express.json({ limit: BODY_LIMIT }),
     expressMiddleware(apollo, {
-      context: async ({ req }) => createContext(opts.db, principalFor(req)),
+      context: async ({ req }) => createContext(opts.db, principalOf(req)),
     }),
   );
-  app.use(dashboardRouter(opts.db, principalFor));
+  app.use(dashboardRouter(opts.db, principalOf));
   return { app, stop: () => apollo.stop() };
+}
+
+/** No cross-origin reads unless an origin is configured: then only it, with credentials. */
+function cors(origins: string[]): express.RequestHandler {
+  const allowed = new Set(origins);
+  return (req, res, next) => {
+    const origin = req.headers.origin;
+    if (origin && allowed.has(origin)) {
+      res.set('Access-Control-Allow-Origin', origin);
+      res.set('Vary', 'Origin');
+      res.set('Access-Control-Allow-Credentials', 'true');
+      res.set('Access-Control-Allow-Headers', 'authorization, content-type');
+      res.set('Access-Control-Allow-Methods', 'GET, POST');
+      if (req.method === 'OPTIONS') {
+        res.status(204).end();
+        return;
+      }
+    }
+    next();
+  };
 }
 
 export interface RunningServer {

@@ -1,5 +1,6 @@
-import { localAdministrator, Principal } from '../auth/principal';
-import { Database } from '../db/database';
+import type { Request } from 'express';
+import type { Principal } from '../auth/principal';
+import type { Database } from '../db/database';
 import { createLoaders, Loaders } from '../loaders';
 
 /** What every resolver receives: who is asking, the database, and this request's DataLoaders. */
@@ -7,14 +8,13 @@ export interface Context {
   principal: Principal;
   db: Database;
   loaders: Loaders;
+  /** Pupil-level subjects this request returned, by kind (pupil UPNs, placement references): audited. */
+  readSubjects: Map<string, Set<string>>;
 }
 
-/** Decides who a request is from. The one place where authentication will land. */
-export type PrincipalFor = (req: { headers: Record<string, string | string[] | undefined> }) => Principal;
-
-/** Until users sign in, every request is the local administrator. */
-export const defaultPrincipalFor: PrincipalFor = () => localAdministrator();
+/** Who a request is from, once it has passed authentication (`principalOf` in src/auth/authenticate.ts). */
+export type PrincipalFor = (req: Request) => Principal;
 
 export function createContext(db: Database, principal: Principal): Context {
-  return { principal, db, loaders: createLoaders({ db, principal }) };
+  return { principal, db, loaders: createLoaders({ db, principal }), readSubjects: new Map() };
 }

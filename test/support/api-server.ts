@@ -2,7 +2,10 @@ import request from 'supertest';
 import { Logger } from 'typeorm';
 import { Database } from '../../src/db/database';
 import { RunningServer, startServer } from '../../src/server/app';
-import { PrincipalFor } from '../../src/server/context';
+import { operator, Role } from '../../src/auth/principal';
+import { createToken } from '../../src/auth/tokens.service';
+import { addUser, NewUser } from '../../src/auth/users.service';
+import { RateLimits } from '../../src/server/security';
 import { createTestDatabase } from './database';
 
 /** A parsed JSON response body; tests check its shape with their assertions. */
@@ -18,27 +21,50 @@ export interface GraphQLResponse<T = Json> {
 export interface TestApi {
   db: Database;
   server: RunningServer;
-  /** POSTs one GraphQL operation over HTTP and returns the status and parsed body. */
+  /** The server's root URL (no /graphql). */
+  base: string;
+  /** A bearer token of the administrator `test-admin`, made through the CLI's own service. */
+  adminToken: string;
+  /** POSTs one GraphQL operation over HTTP as the administrator and returns the status and body. */
   gql<T = Json>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  /** The same as the holder of `token` (null: anonymous). */
+  gqlAs<T = Json>(token: string | null, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  /** Adds a user with this role and scope and returns a bearer token for it. */
+  tokenFor(role: Role, scope?: Omit<NewUser, 'username' | 'role'> & { username?: string }): Promise<string>;
   close(): Promise<void>;
 }
 
+let users = 0;
+
 /** A fresh migrated database and the hub's server on a free loopback port. */
-export async function startTestApi(
-  opts: { logger?: Logger; principalFor?: PrincipalFor } = {},
-): Promise<TestApi> {
+export async function startTestApi(opts: { logger?: Logger; rateLimits?: RateLimits } = {}): Promise<TestApi> {
   const db = await createTestDatabase({ logger: opts.logger });
-  const server = await startServer({ db, port: 0, host: '127.0.0.1', principalFor: opts.principalFor });
+  const server = await startServer({
+    db,
+    port: 0,
+    host: '127.0.0.1',
+    rateLimits: opts.rateLimits ?? { perUser: 100_000, perAddress: 100_000 },
+  });
+  const tokenFor: TestApi['tokenFor'] = async (role, scope = {}) => {
+    const username = scope.username ?? `${role.replace('_', '-')}-${++users}`;
+    await addUser(db.dataSource, operator('test'), { ...scope, username, role });
+    return (await createToken(db.dataSource, operator('test'), username, 3_600_000)).token;
+  };
+  const adminToken = await tokenFor('admin', { username: 'test-admin' });
+  const gqlAs: TestApi['gqlAs'] = async (token, query, variables) => {
+    const req = request(server.url).post('').set('content-type', 'application/json');
+    if (token) req.set('authorization', `Bearer ${token}`);
+    const res = await req.send({ query, variables });
+    return { status: res.status, data: res.body.data, errors: res.body.errors };
+  };
   return {
     db,
     server,
-    async gql(query, variables) {
-      const res = await request(server.url)
-        .post('')
-        .set('content-type', 'application/json')
-        .send({ query, variables });
-      return { status: res.status, data: res.body.data, errors: res.body.errors };
-    },
+    base: server.url.replace(/\/graphql$/, ''),
+    adminToken,
+    gql: (query, variables) => gqlAs(adminToken, query, variables),
+    gqlAs,
+    tokenFor,
     async close() {
       await server.close();
       await db.close();

@@ -1,0 +1,61 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { logger } from '../logger';
+import type { Context } from '../server/context';
+import { recordAudit } from './audit.service';
+
+/**
+ * The object types that carry pupil-level data, and the key that names each one's subject. Every
+ * object of these types that a response contains is audited, whatever query reached it, so a new query
+ * that returns pupils is audited without a line of its own.
+ */
+const SUBJECT_OF: Record<string, { kind: string; key: (source: Record<string, unknown>) => unknown }> = {
+  Pupil: { kind: 'pupil', key: (s) => s.upn },
+  Placement: { kind: 'placement', key: (s) => s.placementRef },
+  Flag: {
+    kind: 'flag',
+    key: (s) => (s.subjectType === 'provider' ? null : `${s.subjectType}:${s.subjectKey}`),
+  },
+  AttendanceVersion: { kind: 'attendance', key: () => null },
+};
+
+function remember(ctx: Context, kind: string, key: unknown): void {
+  let set = ctx.readSubjects.get(kind);
+  if (!set) ctx.readSubjects.set(kind, (set = new Set()));
+  if (typeof key === 'string') set.add(key);
+}
+
+/** One audit row per kind of subject per request that returned any: who, which operation, which subjects. */
+export const readAuditPlugin: ApolloServerPlugin<Context> = {
+  async requestDidStart() {
+    return {
+      async executionDidStart() {
+        return {
+          willResolveField({ source, info, contextValue }) {
+            const subject = SUBJECT_OF[info.parentType.name];
+            if (subject && source && typeof source === 'object')
+              remember(contextValue, subject.kind, subject.key(source as Record<string, unknown>));
+          },
+        };
+      },
+      async willSendResponse({ contextValue, operation, operationName }) {
+        if (!contextValue.readSubjects.size) return;
+        const op =
+          `${operation?.operation ?? 'query'} ${operationName ?? operation?.name?.value ?? ''}`.trim();
+        try {
+          for (const [kind, keys] of contextValue.readSubjects) {
+            await recordAudit(contextValue.db.dataSource, contextValue.principal, {
+              action: 'read',
+              operation: op,
+              subjectKind: kind,
+              subjects: [...keys],
+              subjectCount: keys.size,
+            });
+          }
+        } catch (err) {
+          logger.error({ err: { message: (err as Error).message } }, 'could not write the read audit');
+          throw err;
+        }
+      },
+    };
+  },
+};
