@@ -20,7 +20,10 @@ const SUBJECT_OF: Record<string, { kind: string; key: (source: Record<string, un
 
 function remember(ctx: Context, kind: string, key: unknown): void {
   let set = ctx.readSubjects.get(kind);
-  if (!set) ctx.readSubjects.set(kind, (set = new Set()));
+  if (!set) {
+    set = new Set();
+    ctx.readSubjects.set(kind, set);
+  }
   if (typeof key === 'string') set.add(key);
 }
 

@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { localAdministrator } from '../auth/principal';
 import { DemoLoadSummary, DemoOptions, generateDemo, loadDemo, TypeMix, writeDemoCsv } from '../demo';
 import { withDatabase } from './database';
+import { cliOperator } from './operator';
 
 interface DemoCliOptions {
   seed: number;
@@ -55,7 +55,7 @@ export function registerDemo(program: Command): void {
       const summary = await withDatabase(async (db) => {
         const [{ any }] = await db.dataSource.query('SELECT EXISTS (SELECT 1 FROM authority) AS any');
         if (any && !opts.force) return null;
-        return loadDemo(db, localAdministrator('demo'), demo);
+        return loadDemo(db, cliOperator(), demo);
       });
       if (!summary) {
         // Not an error: `alp-hub demo` before every start should be safe to repeat.

@@ -1,10 +1,10 @@
 import { Command, Option } from 'commander';
-import { localAdministrator } from '../auth/principal';
 import type { Flag } from '../indicators/flag-definition';
 import { computeFlags } from '../indicators/flags.service';
 import { FLAG_CODES, flagDefinition, SUBJECT_TYPES } from '../indicators/registry';
 import { formatTable } from '../indicators/text-table';
 import { withDatabase } from './database';
+import { cliOperator } from './operator';
 
 interface FlagsOptions {
   asOf: string;
@@ -73,7 +73,7 @@ export function registerFlags(program: Command): void {
     .option('--csv', 'CSV with a header row (code, title, subject_type, subject_key, authorities, reason)')
     .action(async (opts: FlagsOptions) => {
       const flags = await withDatabase((db) =>
-        computeFlags(db.dataSource, localAdministrator(), {
+        computeFlags(db.dataSource, cliOperator(), {
           asOf: opts.asOf,
           authority: opts.authority,
           codes: opts.code,

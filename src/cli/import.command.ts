@@ -1,8 +1,7 @@
 import { stat, writeFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
-import { localAdministrator, Principal } from '../auth/principal';
+import type { Principal } from '../auth/principal';
 import { Database } from '../db/database';
 import {
   errorsCsv,
@@ -14,6 +13,7 @@ import {
   isImportKind,
 } from '../ingest';
 import { withDatabase } from './database';
+import { cliOperator } from './operator';
 
 /** Bad rows printed to the terminal; all of them go to the .errors.csv file. */
 const PRINTED_ERRORS = 20;
@@ -33,7 +33,7 @@ export function registerImport(program: Command): void {
     .option('--kind <kind>', `the kind of a single file: ${IMPORT_KINDS.join(', ')} (default: from its name)`)
     .option('--format <format>', 'csv or xlsx (default: from the file name)')
     .action(async (target: string, opts: ImportCommandOptions) => {
-      const principal = localAdministrator(os.userInfo().username);
+      const principal = cliOperator();
       process.exitCode = await withDatabase((db) => runImport(db, principal, target, opts));
     });
 }

@@ -1,11 +1,11 @@
 import { Command } from 'commander';
-import { localAdministrator } from '../auth/principal';
 import { londonToday } from '../domain/dates';
 import { INDICATOR_DEFINITIONS } from '../indicators/aggregates/indicator-definitions';
 import { computeIndicators } from '../indicators/indicators.service';
 import { formatTable } from '../indicators/text-table';
 import { formatMeasure } from '../reports/measure-format';
 import { withDatabase } from './database';
+import { cliOperator } from './operator';
 
 export function registerIndicators(program: Command): void {
   program
@@ -16,7 +16,7 @@ export function registerIndicators(program: Command): void {
     .option('--json', 'the whole report as JSON (breakdowns, destinations, providers included)')
     .action(async (opts: { asOf?: string; authority?: string; json?: boolean }) => {
       await withDatabase(async (db) => {
-        const report = await computeIndicators(db.dataSource, localAdministrator('cli'), {
+        const report = await computeIndicators(db.dataSource, cliOperator(), {
           asOf: opts.asOf ?? londonToday(),
           authority: opts.authority ?? null,
         });

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
+import { registerAudit } from './audit.command';
 import { registerDemo } from './demo.command';
 import { registerFlags } from './flags.command';
 import { registerImport } from './import.command';
@@ -8,6 +9,8 @@ import { registerMigrate } from './migrate.command';
 import { registerReport } from './report.command';
 import { registerSchema } from './schema.command';
 import { registerSettings } from './settings.command';
+import { registerTokens } from './tokens.command';
+import { registerUsers } from './users.command';
 
 /** Each command lives in its own `<name>.command.ts` and registers itself here. */
 const COMMANDS: ((program: Command) => void)[] = [
@@ -19,6 +22,9 @@ const COMMANDS: ((program: Command) => void)[] = [
   registerSchema,
   registerDemo,
   registerImport,
+  registerUsers,
+  registerTokens,
+  registerAudit,
 ];
 
 export function buildProgram(): Command {

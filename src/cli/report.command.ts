@@ -1,7 +1,7 @@
 import { Command } from 'commander';
-import { localAdministrator } from '../auth/principal';
 import { buildReportWorkbook } from '../reports/workbook';
 import { withDatabase } from './database';
+import { cliOperator } from './operator';
 
 export function registerReport(program: Command): void {
   program
@@ -14,7 +14,7 @@ export function registerReport(program: Command): void {
     .option('--out <file>', 'where to write the workbook', 'alp-hub-report.xlsx')
     .action(async (opts: { asOf?: string; authority?: string; out: string }) => {
       await withDatabase(async (db) => {
-        const book = await buildReportWorkbook(db, localAdministrator('cli'), opts);
+        const book = await buildReportWorkbook(db, cliOperator(), opts);
         await book.xlsx.writeFile(opts.out);
         console.log(`wrote ${opts.out}`);
       });

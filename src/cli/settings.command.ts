@@ -1,6 +1,4 @@
-import { userInfo } from 'node:os';
 import { Command } from 'commander';
-import { localAdministrator } from '../auth/principal';
 import { IndicatorError } from '../indicators/indicator-error';
 import { formatTable } from '../indicators/text-table';
 import { DEFAULT_SETTINGS, SETTING_DEFINITIONS } from '../settings/settings.definitions';
@@ -12,6 +10,7 @@ import {
   updateSettings,
 } from '../settings/settings.service';
 import { withDatabase } from './database';
+import { cliOperator } from './operator';
 
 interface SettingsOptions {
   authority?: string;
@@ -52,7 +51,7 @@ export function registerSettings(program: Command): void {
     .option('--set <assignment...>', 'key=value (key=default removes the override)')
     .option('--json', 'print JSON')
     .action(async (opts: SettingsOptions) => {
-      const principal = localAdministrator(userInfo().username);
+      const principal = cliOperator();
       const result = await withDatabase(async (db) => {
         if (opts.set?.length) {
           if (!opts.authority)
