@@ -8,6 +8,15 @@ const envSchema = z.object({
   /** Size and seed of the demo loaded into an empty database by `npm start`; 0 pupils loads none. */
   DEMO_PUPILS: z.coerce.number().int().min(0).max(20_000).default(600),
   DEMO_SEED: z.coerce.number().int().default(1),
+  /**
+   * The demo loads into the embedded database only, unless asked for explicitly with ALP_HUB_DEMO=1:
+   * an empty real database is a council's, and synthetic pupils must never appear under real LA codes.
+   */
+  ALP_HUB_DEMO: z.enum(['0', '1']).optional(),
+  /** NODE_ENV=production: introspection and field suggestions off. */
+  NODE_ENV: z.string().optional(),
+  /** Origins allowed to call the API from a browser (comma-separated); none by default. */
+  CORS_ORIGINS: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

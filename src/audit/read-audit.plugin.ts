@@ -55,7 +55,7 @@ export const readAuditPlugin: ApolloServerPlugin<Context> = {
             });
           }
         } catch (err) {
-          logger.error({ err: { message: (err as Error).message } }, 'could not write the read audit');
+          logger.error({ err }, 'could not write the read audit');
           throw err;
         }
       },
