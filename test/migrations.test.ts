@@ -5,9 +5,14 @@ import { Database } from '../src/db/database';
 import { createTestDatabase } from './support/database';
 
 const TABLES = [
+  'api_token',
+  'app_user',
+  'app_user_authority',
   'attendance',
   'attendance_code',
+  'audit_event',
   'authority',
+  'authority_secret',
   'calendar_entry',
   'destination',
   'placement',
@@ -19,6 +24,7 @@ const TABLES = [
   'school',
   'setting_change',
   'target',
+  'user_session',
 ];
 
 async function userTables(db: Database): Promise<string[]> {

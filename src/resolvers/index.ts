@@ -1,4 +1,5 @@
 import { NonEmptyArray } from 'type-graphql';
+import { AccessResolver } from './access.resolver';
 import { AuthorityResolver } from './authority.resolver';
 import { DestinationResolver } from './destination.resolver';
 import { FlagsResolver } from './flags.resolver';
@@ -27,4 +28,5 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   IndicatorsResolver,
   SettingsResolver,
   IngestResolver,
+  AccessResolver,
 ];

@@ -1,10 +1,10 @@
 import request from 'supertest';
 import { Logger } from 'typeorm';
-import { Database } from '../../src/db/database';
-import { RunningServer, startServer } from '../../src/server/app';
 import { operator, Role } from '../../src/auth/principal';
 import { createToken } from '../../src/auth/tokens.service';
 import { addUser, NewUser } from '../../src/auth/users.service';
+import { Database } from '../../src/db/database';
+import { RunningServer, startServer } from '../../src/server/app';
 import { RateLimits } from '../../src/server/security';
 import { createTestDatabase } from './database';
 
@@ -28,7 +28,11 @@ export interface TestApi {
   /** POSTs one GraphQL operation over HTTP as the administrator and returns the status and body. */
   gql<T = Json>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
   /** The same as the holder of `token` (null: anonymous). */
-  gqlAs<T = Json>(token: string | null, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  gqlAs<T = Json>(
+    token: string | null,
+    query: string,
+    variables?: Record<string, unknown>,
+  ): Promise<GraphQLResponse<T>>;
   /** Adds a user with this role and scope and returns a bearer token for it. */
   tokenFor(role: Role, scope?: Omit<NewUser, 'username' | 'role'> & { username?: string }): Promise<string>;
   close(): Promise<void>;
@@ -37,7 +41,9 @@ export interface TestApi {
 let users = 0;
 
 /** A fresh migrated database and the hub's server on a free loopback port. */
-export async function startTestApi(opts: { logger?: Logger; rateLimits?: RateLimits } = {}): Promise<TestApi> {
+export async function startTestApi(
+  opts: { logger?: Logger; rateLimits?: RateLimits } = {},
+): Promise<TestApi> {
   const db = await createTestDatabase({ logger: opts.logger });
   const server = await startServer({
     db,
