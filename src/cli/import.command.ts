@@ -1,6 +1,7 @@
 import { stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command } from 'commander';
+import { auditImport } from '../audit/import-audit';
 import type { Principal } from '../auth/principal';
 import { Database } from '../db/database';
 import {
@@ -76,12 +77,16 @@ export async function runImport(
     if (isFolder) {
       if (opts.kind) throw new IngestError('INGEST_BAD_REQUEST', '--kind is for one file, not a folder');
       let rejected: { file: string; result: ImportResult } | undefined;
+      const done: { file: string; result: ImportResult }[] = [];
       const results = await importFolder(db, principal, target, {
         onFile: (file, result) => {
+          done.push({ file, result });
           if (result.errors.length === 0) console.log(describe(file, result));
           else rejected = { file, result };
         },
       });
+      for (const { file, result } of done)
+        await auditImport(db.dataSource, principal, 'import', path.basename(file), result);
       if (!rejected) {
         console.log(`imported ${results.length} file${results.length === 1 ? '' : 's'}`);
         return 0;
@@ -104,6 +109,7 @@ export async function runImport(
           : `cannot tell the kind of ${path.basename(target)}: name it <kind>.csv or give --kind`,
       );
     const result = await importFile(db, principal, kind, { path: target }, { format: opts.format });
+    await auditImport(db.dataSource, principal, 'import', path.basename(target), result);
     if (result.errors.length > 0) return reportRejected(target, result);
     console.log(describe(target, result));
     return 0;

@@ -1,4 +1,5 @@
 import { Arg, Args, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { auditImport } from '../audit/import-audit';
 import { Allow } from '../auth/access-rules';
 import { attendanceHistory, submitAttendance } from '../ingest';
 import { importUpload } from '../ingest/upload.service';
@@ -21,7 +22,9 @@ export class IngestResolver {
       'Imports one file of the bulk contract (spec/import-formats.md) as one transaction: counts, or every rejected row and nothing stored.',
   })
   async importFile(@Args() args: ImportFileArgs, @Ctx() ctx: Context): Promise<ImportResultType> {
-    return toImportResultType(await importUpload(ctx.db, ctx.principal, args));
+    const result = await importUpload(ctx.db, ctx.principal, args);
+    await auditImport(ctx.db.dataSource, ctx.principal, 'mutation importFile', args.filename, result);
+    return toImportResultType(result);
   }
 
   @Allow('admin', 'provider')
@@ -33,7 +36,9 @@ export class IngestResolver {
     @Arg('register') register: AttendanceRegisterInput,
     @Ctx() ctx: Context,
   ): Promise<ImportResultType> {
-    return toImportResultType(await submitAttendance(ctx.db, ctx.principal, register));
+    const result = await submitAttendance(ctx.db, ctx.principal, register);
+    await auditImport(ctx.db.dataSource, ctx.principal, 'mutation submitAttendance', 'register', result);
+    return toImportResultType(result);
   }
 
   @Allow('admin', 'la_officer', 'school', 'provider')

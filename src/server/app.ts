@@ -11,6 +11,7 @@ import { accessRulesPlugin } from '../auth/access-rules';
 import { authenticate, principalOf } from '../auth/authenticate';
 import { signInRouter } from '../auth/sign-in.routes';
 import { Database } from '../db/database';
+import { uploadRouter } from '../ingest/upload.routes';
 import { dashboardRouter } from '../reports/dashboard.routes';
 import { buildHubSchema } from '../schema/build-schema';
 import { Context, createContext } from './context';
@@ -78,6 +79,7 @@ export async function createApp(opts: AppOptions): Promise<{ app: express.Expres
       context: async ({ req }) => createContext(opts.db, principalOf(req)),
     }),
   );
+  app.use(uploadRouter(opts.db, principalOf));
   app.use(dashboardRouter(opts.db, principalOf));
   return { app, stop: () => apollo.stop() };
 }

@@ -1,0 +1,28 @@
+import type { Principal } from '../auth/principal';
+import type { Queryable } from '../indicators/queryable';
+import type { ImportResult } from '../ingest/kind-definition';
+import { recordAudit } from './audit.service';
+
+/** One audit row per imported file: who sent which file of which kind, and what it did. */
+export async function auditImport(
+  db: Queryable,
+  who: Principal,
+  operation: string,
+  file: string,
+  r: ImportResult,
+): Promise<void> {
+  await recordAudit(db, who, {
+    action: 'import',
+    operation,
+    subjectKind: r.kind,
+    subjectCount: r.inserted + r.updated,
+    detail: {
+      file,
+      rows: r.rows,
+      inserted: r.inserted,
+      updated: r.updated,
+      unchanged: r.unchanged,
+      rejectedRows: r.errors.length + r.errorsNotListed,
+    },
+  });
+}
