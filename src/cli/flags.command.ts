@@ -1,8 +1,10 @@
 import { Command, Option } from 'commander';
+import { recordAudit } from '../audit/audit.service';
 import type { Flag } from '../indicators/flag-definition';
 import { computeFlags } from '../indicators/flags.service';
 import { FLAG_CODES, flagDefinition, SUBJECT_TYPES } from '../indicators/registry';
 import { formatTable } from '../indicators/text-table';
+import { safeCell } from '../reports/safe-cell';
 import { withDatabase } from './database';
 import { cliOperator } from './operator';
 
@@ -17,7 +19,8 @@ interface FlagsOptions {
 
 const CSV_HEADER = ['code', 'title', 'subject_type', 'subject_key', 'authorities', 'reason'];
 
-function csvCell(value: string): string {
+function csvCell(raw: string): string {
+  const value = safeCell(raw);
   return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
@@ -72,14 +75,24 @@ export function registerFlags(program: Command): void {
     .option('--json', 'a JSON array of {code, subjectType, subjectKey, authorities, reason}')
     .option('--csv', 'CSV with a header row (code, title, subject_type, subject_key, authorities, reason)')
     .action(async (opts: FlagsOptions) => {
-      const flags = await withDatabase((db) =>
-        computeFlags(db.dataSource, cliOperator(), {
+      const flags = await withDatabase(async (db) => {
+        const found = await computeFlags(db.dataSource, cliOperator(), {
           asOf: opts.asOf,
           authority: opts.authority,
           codes: opts.code,
           subjectType: opts.subjectType,
-        }),
-      );
+        });
+        await recordAudit(db.dataSource, cliOperator(), {
+          action: 'export',
+          operation: 'flags',
+          subjectKind: 'flag',
+          subjects: found
+            .filter((f) => f.subjectType !== 'provider')
+            .map((f) => `${f.subjectType}:${f.subjectKey}`),
+          detail: { asOf: opts.asOf, authority: opts.authority ?? null },
+        });
+        return found;
+      });
       console.log(opts.csv ? renderFlagsCsv(flags) : renderFlags(flags, Boolean(opts.json)));
     });
 }

@@ -1,3 +1,4 @@
+import { recordAudit } from '../audit/audit.service';
 import type { Principal } from '../auth/principal';
 import type { Database } from '../db/database';
 import { academicYearStart, addDays, daysBetween, londonToday } from '../domain/dates';
@@ -84,6 +85,13 @@ export async function buildDashboard(
   const otherFlags = flags
     .filter((f) => f.subjectType !== 'pupil')
     .map(({ code, subjectType, subjectKey, reason }) => ({ code, subjectType, subjectKey, reason }));
+  await recordAudit(ds, principal, {
+    action: 'read',
+    operation: 'dashboard',
+    subjectKind: 'pupil',
+    subjects: pupils.map((p) => p.upn),
+    detail: { asOf, authority },
+  });
   return { asOf, authority, authorities, headline, flagCounts, pupils, otherFlags };
 }
 

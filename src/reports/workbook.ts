@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { recordAudit } from '../audit/audit.service';
 import type { Principal } from '../auth/principal';
 import type { Database } from '../db/database';
 import { londonToday } from '../domain/dates';
@@ -9,6 +10,7 @@ import { computeIndicators } from '../indicators/indicators.service';
 import { FLAG_DEFINITIONS } from '../indicators/registry';
 import { renderLineChart } from './chart';
 import { attendanceSeries, DashboardQuery } from './dashboard.service';
+import { safeCell } from './safe-cell';
 
 /** A cell's value: the number, or the word "suppressed" so that it cannot be read as a zero. */
 function cell(m: Measure): number | string | null {
@@ -131,9 +133,24 @@ export async function buildReportWorkbook(
       { header: 'Authorities', key: 'authorities' },
       { header: 'Reason', key: 'reason', width: 100 },
     ]);
-    for (const f of await computeFlags(db.dataSource, principal, { asOf, authority })) {
-      list.addRow({ ...f, authorities: f.authorities.join(' ') });
+    const flags = await computeFlags(db.dataSource, principal, { asOf, authority });
+    for (const f of flags) {
+      list.addRow({
+        ...f,
+        subjectKey: safeCell(f.subjectKey),
+        reason: safeCell(f.reason),
+        authorities: f.authorities.join(' '),
+      });
     }
+    await recordAudit(db.dataSource, principal, {
+      action: 'export',
+      operation: 'report workbook',
+      subjectKind: 'flag',
+      subjects: flags
+        .filter((f) => f.subjectType !== 'provider')
+        .map((f) => `${f.subjectType}:${f.subjectKey}`),
+      detail: { asOf, authority },
+    });
   }
   return book;
 }
