@@ -19,20 +19,21 @@ export async function visibleFlags(db: Queryable, p: Principal, flags: Flag[]): 
     case 'provider': {
       const pupils = flags.filter((f) => f.subjectType === 'pupil').map((f) => f.subjectId);
       const placements = flags.filter((f) => f.subjectType === 'placement').map((f) => f.subjectId);
+      // $1 is the ids; the scope's own parameters follow
       const ps = positional(pupilScope(p, 'pupil'), 1);
       const pls = positional(placementScope(p, 'placement', 'pupil'), 1);
       const [seenPupils, seenPlacements] = await Promise.all([
         pupils.length
-          ? db.query(
-              `SELECT pupil.id FROM pupil WHERE pupil.id = ANY($${ps.values.length + 1}) AND ${ps.sql}`,
-              [...ps.values, pupils],
-            )
+          ? db.query(`SELECT pupil.id FROM pupil WHERE pupil.id = ANY($1) AND ${ps.sql}`, [
+              pupils,
+              ...ps.values,
+            ])
           : [],
         placements.length
           ? db.query(
               `SELECT placement.id FROM placement JOIN pupil ON pupil.id = placement.pupil_id
-               WHERE placement.id = ANY($${pls.values.length + 1}) AND ${pls.sql}`,
-              [...pls.values, placements],
+               WHERE placement.id = ANY($1) AND ${pls.sql}`,
+              [placements, ...pls.values],
             )
           : [],
       ]);

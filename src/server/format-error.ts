@@ -14,6 +14,10 @@ const CLIENT_CODES = new Set<string>([
   ApolloServerErrorCode.OPERATION_RESOLUTION_FAILURE,
   ApolloServerErrorCode.PERSISTED_QUERY_NOT_FOUND,
   ApolloServerErrorCode.PERSISTED_QUERY_NOT_SUPPORTED,
+  // refusals decided before execution: the access rules and the query limits (src/auth, src/server/security.ts)
+  'FORBIDDEN',
+  'UNAUTHENTICATED',
+  'QUERY_TOO_EXPENSIVE',
 ]);
 
 export interface FieldProblem {

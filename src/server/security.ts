@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { Request, RequestHandler } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { GraphQLError, ValidationContext, ValidationRule } from 'graphql';
 import { principalOf } from '../auth/authenticate';
 
@@ -16,7 +16,7 @@ export const QUERY_LIMITS = {
   maxAliases: 15,
   maxTokens: 2_000,
   maxDirectives: 20,
-  maxCost: 5_000,
+  maxCost: 50_000,
 } as const;
 
 /** Root fields that each compute indicators over a whole authority: one of them per operation. */
@@ -78,7 +78,10 @@ function limiter(limit: number, keyGenerator: (req: Request) => string): Request
 
 /** Per address (before sign-in is decided): a flood from one machine is cut off first. */
 export function addressLimiter(limits: RateLimits): RequestHandler {
-  return limiter(limits.perAddress, (req) => `ip:${req.ip ?? req.socket.remoteAddress ?? '?'}`);
+  return limiter(
+    limits.perAddress,
+    (req) => `ip:${ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? '')}`,
+  );
 }
 
 /** Per user, after sign-in: one token cannot starve the others. */
