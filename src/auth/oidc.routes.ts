@@ -191,7 +191,7 @@ const REFUSALS: Record<OidcRefusal, (email: string | null) => string> = {
  * openid-client wraps the check that failed ("unexpected JWT "nonce" claim value") in a generic
  * error; only messages are taken, never the cause's payload (which can hold the token).
  */
-function describe(err: Error): string {
+function failedCheck(err: Error): string {
   return err.cause instanceof Error ? `${err.message}: ${err.cause.message}` : err.message;
 }
 
@@ -346,7 +346,7 @@ export function oidcRouter(
         claims = tokens.claims();
       } catch (err) {
         const e = err as Error & { code?: string; error?: string };
-        logger.warn({ code: e.code, error: e.error, message: describe(e) }, 'OIDC callback refused');
+        logger.warn({ code: e.code, error: e.error, message: failedCheck(e) }, 'OIDC callback refused');
         if (err instanceof client.AuthorizationResponseError)
           await refuse({
             status: 403,
@@ -361,7 +361,7 @@ export function oidcRouter(
             message:
               'The answer from the sign-in service could not be checked. Start again from the sign-in page.',
             reason: `invalid:${e.code ?? e.name}`,
-            error: describe(e),
+            error: failedCheck(e),
           });
         return;
       }

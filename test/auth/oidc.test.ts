@@ -355,6 +355,37 @@ describe('sign-in by OpenID Connect', () => {
     }
   });
 
+  it('answers 503 while the issuer cannot be reached, and tries again on the next sign-in', async () => {
+    let up = false;
+    const flaky = express();
+    const server = flaky.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    flaky.get('/.well-known/openid-configuration', (_req, res) => {
+      if (!up) res.status(502).send('bad gateway');
+      else
+        res.json({
+          issuer: url,
+          authorization_endpoint: `${url}/authorize`,
+          token_endpoint: `${url}/token`,
+          jwks_uri: `${url}/jwks`,
+        });
+    });
+    try {
+      const app = express().use(oidcRouter(db, { ...config, issuer: url }));
+      const down = await request(app).get('/sign-in/oidc');
+      expect(down.status).toBe(503);
+      expect(down.text).toContain('could not be reached');
+      up = true;
+      const again = await request(app).get('/sign-in/oidc');
+      expect(again.status).toBe(303);
+      expect(again.headers.location.startsWith(`${url}/authorize?`)).toBe(true);
+    } finally {
+      server.close();
+      server.closeAllConnections();
+    }
+  });
+
   it('limits callbacks per address', async () => {
     const app = express().use(oidcRouter(db, config, { callbacksPerMinute: 2 }));
     const statuses: number[] = [];
