@@ -4,6 +4,8 @@ import { recordAudit } from '../audit/audit.service';
 import type { Database } from '../db/database';
 import { html } from '../reports/html';
 import { requestOrigin, sessionCookieOf } from './authenticate';
+import type { OidcConfig } from './oidc.config';
+import { oidcSignInLink } from './oidc.routes';
 import { decoyHash, verifyPassword } from './passwords';
 import { endSession, openSession, SESSION_COOKIE, SESSION_HOURS } from './sessions.service';
 import { principalOfUser } from './users.service';
@@ -17,7 +19,12 @@ function isLocalhost(req: Request): boolean {
   return ['localhost', '127.0.0.1', '[::1]', '::1'].includes(req.hostname);
 }
 
-function signInPage(opts: { next: string; error?: string; username?: string }): string {
+function signInPage(opts: {
+  next: string;
+  error?: string;
+  username?: string;
+  oidc?: OidcConfig | null;
+}): string {
   return html`<!doctype html>
 <html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Sign in - alp-hub</title><link rel="icon" href="data:,">
@@ -36,7 +43,9 @@ ${opts.error ? html`<p class="error" role="alert">${opts.error}</p>` : ''}
 <label for="password">Password</label>
 <input id="password" name="password" type="password" autocomplete="current-password" required>
 <button type="submit">Sign in</button>
-</form></main></body></html>`.value;
+</form>
+${opts.oidc ? oidcSignInLink(opts.oidc, opts.next) : ''}
+</main></body></html>`.value;
 }
 
 /**
@@ -44,7 +53,7 @@ ${opts.error ? html`<p class="error" role="alert">${opts.error}</p>` : ''}
  * successful sign-in sets the session cookie (HttpOnly, SameSite=Lax, Secure except on localhost) and
  * is audited; so is each failed one.
  */
-export function signInRouter(db: Database): Router {
+export function signInRouter(db: Database, oidc: OidcConfig | null = null): Router {
   const router = Router();
   const limiter = rateLimit({
     windowMs: 60_000,
@@ -58,7 +67,7 @@ export function signInRouter(db: Database): Router {
   const forms = [express.urlencoded({ extended: false, limit: '10kb' }), express.json({ limit: '10kb' })];
 
   router.get('/sign-in', (req, res) => {
-    res.type('html').send(signInPage({ next: safeNext(req.query.next) }));
+    res.type('html').send(signInPage({ next: safeNext(req.query.next), oidc }));
   });
 
   router.post('/sign-in', limiter, ...forms, async (req: Request, res: Response, next) => {
@@ -96,7 +105,7 @@ export function signInRouter(db: Database): Router {
           res
             .status(401)
             .type('html')
-            .send(signInPage({ next: target, error: message, username }));
+            .send(signInPage({ next: target, error: message, username, oidc }));
         return;
       }
       const principal = await principalOfUser(db.dataSource, { id: user.id }, from);

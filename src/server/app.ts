@@ -9,6 +9,8 @@ import helmet from 'helmet';
 import { readAuditPlugin } from '../audit/read-audit.plugin';
 import { accessRulesPlugin } from '../auth/access-rules';
 import { authenticate, principalOf } from '../auth/authenticate';
+import { loadOidcConfig, OidcConfig } from '../auth/oidc.config';
+import { oidcRouter } from '../auth/oidc.routes';
 import { signInRouter } from '../auth/sign-in.routes';
 import { Database } from '../db/database';
 import { uploadRouter } from '../ingest/upload.routes';
@@ -29,6 +31,8 @@ export interface AppOptions {
   rateLimits?: RateLimits;
   /** Origins allowed to call the API from a browser (CORS); none by default. */
   corsOrigins?: string[];
+  /** Sign-in by OpenID Connect; off when null (default: from the OIDC_* variables). */
+  oidc?: OidcConfig | null;
 }
 
 /**
@@ -69,7 +73,9 @@ export async function createApp(opts: AppOptions): Promise<{ app: express.Expres
       res.status(503).json({ status: 'database unreachable' });
     }
   });
-  app.use(signInRouter(opts.db));
+  const oidc = opts.oidc === undefined ? loadOidcConfig() : opts.oidc;
+  if (oidc) app.use(oidcRouter(opts.db, oidc));
+  app.use(signInRouter(opts.db, oidc));
   app.use(authenticate(opts.db));
   app.use(userLimiter(limits));
   app.use(

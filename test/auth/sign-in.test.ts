@@ -2,11 +2,13 @@ import path from 'node:path';
 import { GraphQLSchema, isObjectType } from 'graphql';
 import request from 'supertest';
 import { accessRuleOf, refusal } from '../../src/auth/access-rules';
+import { loadOidcConfig } from '../../src/auth/oidc.config';
 import { operator } from '../../src/auth/principal';
 import { createToken, revokeToken } from '../../src/auth/tokens.service';
 import { addUser, disableUser } from '../../src/auth/users.service';
 import { importFolder } from '../../src/ingest';
 import { buildHubSchema } from '../../src/schema/build-schema';
+import { createApp } from '../../src/server/app';
 import { StatementCounter, startTestApi, TestApi } from '../support/api-server';
 
 const EXAMPLE = path.join(__dirname, '../../spec/example');
@@ -138,6 +140,29 @@ describe('password sign-in', () => {
       .type('form')
       .send({ username: 'officer', password: 'correct horse battery', next: '//evil.example/' });
     expect(res.headers.location).toBe('/');
+  });
+});
+
+describe('the app with OpenID Connect configured', () => {
+  it('offers it on the sign-in page and keeps its routes open to callers not yet signed in', async () => {
+    const oidc = loadOidcConfig({
+      OIDC_ISSUER: 'http://127.0.0.1:9/issuer',
+      OIDC_CLIENT_ID: 'hub',
+      OIDC_CLIENT_SECRET: 'a secret for the test only',
+      OIDC_REDIRECT_URI: 'http://127.0.0.1:9/sign-in/oidc/callback',
+      OIDC_LABEL: 'Sign in with Test Council',
+    });
+    const { app, stop } = await createApp({ db: api.db, oidc });
+    try {
+      const page = await request(app).get('/sign-in?next=/pupils');
+      expect(page.text).toContain('href="/sign-in/oidc?next=%2Fpupils"');
+      expect(page.text).toContain('Sign in with Test Council');
+      const start = await request(app).get('/sign-in/oidc');
+      expect(start.status).not.toBe(401);
+      expect((await request(app).get('/').set('accept', 'application/json')).status).toBe(401);
+    } finally {
+      await stop();
+    }
   });
 });
 
