@@ -10,6 +10,7 @@ const TABLES = [
   'authority',
   'calendar_entry',
   'destination',
+  'import_run',
   'placement',
   'provider',
   'provider_evidence',

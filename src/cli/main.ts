@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { registerDemo } from './demo.command';
 import { registerFlags } from './flags.command';
 import { registerImport } from './import.command';
+import { registerImports } from './imports.command';
 import { registerIndicators } from './indicators.command';
 import { registerMigrate } from './migrate.command';
 import { registerReport } from './report.command';
@@ -19,6 +20,7 @@ const COMMANDS: ((program: Command) => void)[] = [
   registerSchema,
   registerDemo,
   registerImport,
+  registerImports,
 ];
 
 export function buildProgram(): Command {

@@ -28,3 +28,15 @@ export function londonWallToUtc(wallMs: number): number {
   if (isBst(asBst)) return asBst;
   return isBst(wallMs) ? asBst : wallMs;
 }
+
+/**
+ * Whether a Europe/London wall-clock time (UTC-epoch milliseconds of the same fields) names no instant
+ * (`skipped`: spring, clocks forward), two instants (`repeated`: autumn, clocks back), or one (null).
+ */
+export function londonWallProblem(wallMs: number): 'skipped' | 'repeated' | null {
+  const asBst = isBst(wallMs - HOUR_MS);
+  const asGmt = !isBst(wallMs);
+  if (asBst && asGmt) return 'repeated';
+  if (!asBst && !asGmt) return 'skipped';
+  return null;
+}
