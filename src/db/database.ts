@@ -3,7 +3,7 @@ import { DataSource, Logger } from 'typeorm';
 import { logger } from '../logger';
 import { createDataSource, SERVER_SESSION_SETTINGS } from './data-source';
 import { startEmbedded } from './embedded';
-import { lockFolder } from './folder-lock';
+import { DatabaseInUseError, LockHolder, lockFolder } from './folder-lock';
 
 export interface Database {
   dataSource: DataSource;
@@ -39,13 +39,13 @@ const SERVER_CONNECTIONS = 8;
 async function openEmbedded(
   dataDir: string | null | undefined,
   role: OpenRole,
-): Promise<{ url: string; stop(): Promise<void> }> {
+): Promise<{ url: string; stop(): Promise<void>; server?: LockHolder }> {
   if (dataDir === null) return startEmbedded(undefined);
   const folder = path.resolve(dataDir ?? '.alp-hub');
   const lock = await lockFolder(folder, role);
   if ('server' in lock) {
     logger.info(`using the database of the alp-hub server running on ${folder} (pid ${lock.server.pid})`);
-    return { url: lock.server.url as string, async stop() {} };
+    return { url: lock.server.url as string, async stop() {}, server: lock.server };
   }
   try {
     const server = await startEmbedded(path.join(folder, 'pgdata'), {
@@ -79,12 +79,20 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     // the embedded database lives in this process's memory: it keeps its defaults
     sessionSettings: embeddedServer ? undefined : SERVER_SESSION_SETTINGS,
   });
+  let connected = false;
   try {
     await dataSource.initialize();
+    connected = true;
     if (opts.migrate) await dataSource.runMigrations({ transaction: 'each' });
   } catch (err) {
     if (dataSource.isInitialized) await dataSource.destroy();
     await embeddedServer?.stop();
+    const server = embeddedServer?.server;
+    if (server && !connected)
+      throw new DatabaseInUseError(
+        `the alp-hub server holding ${opts.dataDir ?? '.alp-hub'} (pid ${server.pid}) does not answer at ${server.url}: ${(err as Error).message}; try again, or stop that server`,
+        { lock: 'alp-hub.lock', holder: server },
+      );
     throw err;
   }
   return {

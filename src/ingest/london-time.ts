@@ -21,7 +21,8 @@ export function isBst(utcMs: number): boolean {
 
 /**
  * The UTC instant of a Europe/London wall-clock time given as UTC-epoch milliseconds of the same
- * fields. A wall time skipped in spring is read as BST; one repeated in autumn as the first (BST).
+ * fields. A wall time skipped in spring is read as BST; one repeated in autumn as the first (BST). The
+ * import refuses both (londonWallProblem); other callers may want an answer.
  */
 export function londonWallToUtc(wallMs: number): number {
   const asBst = wallMs - HOUR_MS;

@@ -111,6 +111,18 @@ describe('one writer on an embedded database folder', () => {
     hub = undefined;
   });
 
+  it('a live server that does not answer at its URL is named in the refusal', async () => {
+    lockOf(folder, { url: 'postgres://postgres@127.0.0.1:1/postgres' });
+    const res = await cli.run('settings', '--authority', '801');
+    expect(res.exitCode).toBe(1);
+    expect(res.stderr).toMatch(
+      new RegExp(
+        `the alp-hub server holding ${folder} \\(pid ${process.pid}\\) does not answer at postgres://postgres@127.0.0.1:1/postgres`,
+      ),
+    );
+    rmSync(path.join(folder, LOCK_FILE));
+  });
+
   it('a folder held by a live command is refused with a clear message, and the lock kept', async () => {
     lockOf(folder, { role: 'command', command: 'alp-hub import big.csv' });
     const res = await cli.run('settings', '--authority', '801');
