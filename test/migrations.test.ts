@@ -15,6 +15,7 @@ const TABLES = [
   'authority_secret',
   'calendar_entry',
   'destination',
+  'import_run',
   'placement',
   'provider',
   'provider_evidence',

@@ -4,6 +4,7 @@ import { registerAudit } from './audit.command';
 import { registerDemo } from './demo.command';
 import { registerFlags } from './flags.command';
 import { registerImport } from './import.command';
+import { registerImports } from './imports.command';
 import { registerIndicators } from './indicators.command';
 import { registerMigrate } from './migrate.command';
 import { registerReport } from './report.command';
@@ -25,6 +26,7 @@ const COMMANDS: ((program: Command) => void)[] = [
   registerUsers,
   registerTokens,
   registerAudit,
+  registerImports,
 ];
 
 export function buildProgram(): Command {

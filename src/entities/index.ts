@@ -3,6 +3,7 @@ import { AttendanceCode } from './attendance-code.entity';
 import { Authority } from './authority.entity';
 import { CalendarEntry } from './calendar-entry.entity';
 import { Destination } from './destination.entity';
+import { ImportRun } from './import-run.entity';
 import { Placement } from './placement.entity';
 import { Provider } from './provider.entity';
 import { ProviderEvidence } from './provider-evidence.entity';
@@ -19,6 +20,7 @@ export {
   Authority,
   CalendarEntry,
   Destination,
+  ImportRun,
   Placement,
   Provider,
   ProviderEvidence,
@@ -36,6 +38,7 @@ export const ENTITIES = [
   Authority,
   CalendarEntry,
   Destination,
+  ImportRun,
   Placement,
   Provider,
   ProviderEvidence,

@@ -1,7 +1,7 @@
 import { isIsoDate } from '../domain/dates';
 import { upnProblem } from '../domain/upn';
 import { detached } from './csv-records';
-import { londonWallToUtc } from './london-time';
+import { londonWallProblem, londonWallToUtc } from './london-time';
 
 /**
  * Cell parsers turn one trimmed, non-empty cell into the canonical text the staging table stores
@@ -47,10 +47,36 @@ export function memoised(parse: CellParser, capacity = 50_000): CellParser {
   };
 }
 
+const UK_DATE = /^(\d{1,2})\/(\d{1,2})\/(\d+)$/;
+
+/**
+ * `DD/MM/YYYY` as spreadsheets in the UK save dates (`02/03/2026` is 2 March; `2/3/2026` too) as
+ * `YYYY-MM-DD`. A two-digit year is ambiguous (1926 or 2026?) and refused; a month above 12 gets a
+ * reason that points at day/month order, since a US export is the likely cause.
+ */
+function ukDate(raw: string, m: RegExpExecArray): string {
+  const [, d, mo, y] = m;
+  if (y.length === 2)
+    throw new CellProblem(
+      `${raw} is ambiguous: write the year in full (${d}/${mo}/19${y} or ${d}/${mo}/20${y}?)`,
+    );
+  if (y.length !== 4) throw new CellProblem(`${raw} is not a date: the year has four digits`);
+  if (Number(mo) > 12)
+    throw new CellProblem(
+      `${raw} is not a date that exists: dates are day/month/year and ${Number(mo)} is not a month` +
+        (Number(d) <= 12 ? ' (is it month/day/year?)' : ''),
+    );
+  const iso = `${y}-${mo.padStart(2, '0')}-${d.padStart(2, '0')}`;
+  if (!isIsoDate(iso)) throw new CellProblem(`${raw} is not a date that exists`);
+  return iso;
+}
+
 const slowDate = memoised((raw) => {
   if (isIsoDate(raw)) return raw;
   if (/^\d{4}-\d{2}-\d{2}$/.test(raw)) throw new CellProblem(`${raw} is not a date that exists`);
-  throw new CellProblem('a date is written YYYY-MM-DD');
+  const uk = UK_DATE.exec(raw);
+  if (uk) return ukDate(raw, uk);
+  throw new CellProblem('a date is written YYYY-MM-DD or DD/MM/YYYY');
 });
 
 const DAYS_IN_MONTH = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
@@ -156,14 +182,27 @@ export const sessionPattern: CellParser = (raw) => {
 const TIMESTAMP =
   /^(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,6})?)?(?:(Z)|([+-])(\d{2}):?(\d{2}))?$/i;
 
+/** `DD/MM/YYYY HH:MM[:SS]` as a UK spreadsheet saves a date and time (an offset may follow). */
+const UK_TIMESTAMP = /^(\d{1,2}\/\d{1,2}\/\d+)[T ](\d{1,2}):(\d{2})(?::(\d{2}))?((?:Z|[+-]\d{2}:?\d{2})?)$/i;
+
+const TIMESTAMP_SHAPES =
+  'a timestamp is ISO 8601, e.g. 2026-01-12T09:10:00Z or 2026-01-12T09:10:00+01:00, or DD/MM/YYYY HH:MM[:SS] (UK time)';
+
 /**
- * ISO 8601 timestamp; without an offset it is Europe/London wall-clock time. Returns an ISO string with
- * an explicit offset that PostgreSQL reads exactly.
+ * ISO 8601 timestamp, or `DD/MM/YYYY HH:MM[:SS]`; without an offset it is Europe/London wall-clock time,
+ * and a wall time the clocks skip (spring) or show twice (autumn) is refused: only an offset says which
+ * instant is meant. Returns an ISO string with an explicit offset that PostgreSQL reads exactly.
  */
 const parseTimestamp: CellParser = (raw) => {
-  const m = TIMESTAMP.exec(raw);
-  if (!m)
-    throw new CellProblem('a timestamp is ISO 8601, e.g. 2026-01-12T09:10:00Z or 2026-01-12T09:10:00+01:00');
+  let m = TIMESTAMP.exec(raw);
+  if (!m) {
+    const uk = UK_TIMESTAMP.exec(raw);
+    const ukDay = uk && UK_DATE.exec(uk[1]);
+    if (!uk || !ukDay) throw new CellProblem(TIMESTAMP_SHAPES);
+    const day = ukDate(uk[1], ukDay);
+    m = TIMESTAMP.exec(`${day}T${uk[2].padStart(2, '0')}:${uk[3]}:${uk[4] ?? '00'}${uk[5]}`);
+    if (!m) throw new CellProblem(TIMESTAMP_SHAPES);
+  }
   const [, day, hh, mm, ss = '00', frac = '', zulu, sign, oh, om] = m;
   if (!isIsoDate(day)) throw new CellProblem(`${day} is not a date that exists`);
   if (Number(hh) > 23 || Number(mm) > 59 || Number(ss) > 59)
@@ -175,6 +214,15 @@ const parseTimestamp: CellParser = (raw) => {
     return `${wall}${sign}${oh}:${om}`;
   }
   const wallMs = Date.parse(`${wall}Z`);
+  const problem = londonWallProblem(wallMs);
+  if (problem === 'skipped')
+    throw new CellProblem(
+      `${raw} did not happen in UK time (the clocks went forward an hour): give the offset, e.g. +00:00 or +01:00`,
+    );
+  if (problem === 'repeated')
+    throw new CellProblem(
+      `${raw} happened twice in UK time (the clocks went back an hour): give the offset, +01:00 for the first, +00:00 for the second`,
+    );
   return new Date(londonWallToUtc(wallMs)).toISOString();
 };
 

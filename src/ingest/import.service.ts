@@ -4,6 +4,8 @@ import { PoolClient } from 'pg';
 import { importScopeChecks, mayImportKind } from '../auth/import-scope';
 import { Principal } from '../auth/principal';
 import { Database } from '../db/database';
+import { absentColumns } from './absent-columns';
+import { finishImportRun, startImportRun } from './import-run.service';
 import { IngestError } from './ingest-error';
 import {
   IMPORT_KINDS,
@@ -20,6 +22,8 @@ import { createStagingTableSql, openStagingWriter } from './staging-writer';
 
 export interface ImportOptions {
   format?: ImportFormat;
+  /** The name the import run records (default: the last part of the path; null for a register). */
+  fileName?: string | null;
   /** The time of import: the default recorded_at of attendance. */
   now?: Date;
   /** How many bad rows to list before only counting them. */
@@ -56,7 +60,9 @@ export async function importFile(
   opts: ImportOptions = {},
 ): Promise<ImportResult> {
   const format = opts.format ?? ('path' in source && /\.xlsx$/i.test(source.path) ? 'xlsx' : 'csv');
-  return importRecords(db, principal, kind, readRecords(source, format), opts);
+  const fileName =
+    opts.fileName !== undefined ? opts.fileName : 'path' in source ? path.basename(source.path) : null;
+  return importRecords(db, principal, kind, readRecords(source, format), { ...opts, fileName });
 }
 
 export interface FolderOptions extends Omit<ImportOptions, 'format'> {
@@ -125,11 +131,9 @@ function duplicateKeySql(def: KindDefinition): string {
 }
 
 /**
- * The one import path behind files, folders, GraphQL and attendance submission: `records` yields the
- * header then the rows. Rows are parsed in JS as they stream (and checked against reference data there
- * when the kind has a lookup), staged into a temp table (COPY on the real server, unnest batches on the
- * embedded one), checked with set-based SQL, then merged, all in one transaction. Throws IngestError
- * for a file that cannot be read as a whole; returns bad rows.
+ * The one import path behind files, folders, GraphQL and attendance submission, recorded as an import
+ * run (`import_run`, outside the import's transaction): started before the file is read, finished with
+ * the result or the error, which is then passed on as it was.
  */
 export async function importRecords(
   db: Database,
@@ -138,8 +142,35 @@ export async function importRecords(
   records: AsyncIterable<SourceRow[]>,
   opts: ImportOptions = {},
 ): Promise<ImportResult> {
-  const def = kindDefinition(kind);
+  kindDefinition(kind);
   assertMayImport(principal, kind);
+  const runId = await startImportRun(db, principal, kind, opts.fileName ?? null);
+  let result: ImportResult;
+  try {
+    result = { ...(await importInRun(db, principal, kind, records, opts)), runId };
+  } catch (err) {
+    await finishImportRun(db, runId, err);
+    throw err;
+  }
+  await finishImportRun(db, runId, result);
+  return result;
+}
+
+/**
+ * One import inside its run: `records` yields the
+ * header then the rows. Rows are parsed in JS as they stream (and checked against reference data there
+ * when the kind has a lookup), staged into a temp table (COPY on the real server, unnest batches on the
+ * embedded one), checked with set-based SQL, then merged, all in one transaction. Throws IngestError
+ * for a file that cannot be read as a whole; returns bad rows.
+ */
+async function importInRun(
+  db: Database,
+  principal: Principal,
+  kind: ImportKind,
+  records: AsyncIterable<SourceRow[]>,
+  opts: ImportOptions = {},
+): Promise<Omit<ImportResult, 'runId'>> {
+  const def = kindDefinition(kind);
   const iterator = records[Symbol.asyncIterator]();
   const first = await iterator.next();
   const header = first.done ? undefined : first.value[0];
@@ -155,10 +186,8 @@ export async function importRecords(
     throw err;
   }
   const headerWidth = header.cells.length;
-  const defaults = def.defaults?.({
-    principalName: principal.name,
-    now: (opts.now ?? new Date()).toISOString(),
-  });
+  const context = { principalName: principal.name, now: (opts.now ?? new Date()).toISOString() };
+  const defaults = def.defaults?.(context);
   const errors = new ErrorList(opts.errorLimit ?? DEFAULT_ERROR_LIMIT);
 
   const runner = db.dataSource.createQueryRunner();
@@ -179,7 +208,7 @@ export async function importRecords(
     await client.query(`SET LOCAL work_mem = '${db.embedded ? 64 : 160}MB'`);
     await client.query(createStagingTableSql(def));
     const writer = openStagingWriter(client, def, db.embedded);
-    const resolver = def.lookup?.open(client, def.columns);
+    const resolver = def.lookup?.open(client, def.columns, context);
     let line = 0;
     const report = (column: string, value: string, reason: string) => errors.add(line, column, value, reason);
     try {
@@ -214,12 +243,15 @@ export async function importRecords(
     }
     phase('stream, parse and stage');
     await client.query('ANALYZE ingest_stage');
+    const absent = absentColumns(def, mapping);
+    for (const sql of absent.fill) await client.query(sql);
     for (const sql of def.prepare ?? []) await client.query(sql);
     phase('prepare');
     // a lookup that saw every row may have found repeated keys itself (attendance grouped by placement)
     const duplicates = resolver?.checkedDuplicates() ? [] : [duplicateKeySql(def)];
     for (const [i, check] of [
       ...duplicates,
+      ...absent.checks,
       ...def.checks,
       ...importScopeChecks(principal, kind),
     ].entries()) {

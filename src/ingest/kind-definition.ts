@@ -41,6 +41,8 @@ export interface ImportResult {
   errors: RowError[];
   /** Errors past the listing limit, counted but not listed (0 unless a file is wholesale wrong). */
   errorsNotListed: number;
+  /** The import run that recorded this import (`import_run.id`, `imports list`). */
+  runId: number;
 }
 
 /** What a kind may take from the import itself: the caller's name and the time of import. */
@@ -61,8 +63,15 @@ export interface ColumnDef {
   parse: CellParser;
 }
 
-/** A problem spanning cells of one row (an end before its start), checked while streaming. */
-export type RowCheck = (row: Record<string, string | null>) => { column: string; reason: string } | null;
+/**
+ * A problem spanning cells of one row (an end before its start), checked while streaming. A check
+ * reading a column the file may leave out has the same check in SQL (`sql`, over `ingest_stage s` once
+ * absent columns are filled from the stored records), run when one of `reads` is absent.
+ */
+export type RowCheck = ((row: Record<string, string | null>) => { column: string; reason: string } | null) & {
+  reads?: string[];
+  sql?: string;
+};
 
 /** A staging column filled by a RowLookup rather than read from the file. */
 export interface DerivedColumn {
@@ -84,7 +93,20 @@ export type ReportProblem = (column: string, value: string, reason: string) => v
  */
 export interface RowLookup {
   derived: DerivedColumn[];
-  open(client: PoolClient, columns: ColumnDef[]): BatchResolver;
+  open(client: PoolClient, columns: ColumnDef[], ctx: ImportContext): BatchResolver;
+}
+
+/**
+ * How a staged row finds the record it updates, and how that record reads as staging values: a column
+ * absent from a file takes the stored value (absent is not empty). `from` is a FROM list, `match` the
+ * condition joining it to `ingest_stage s`, `columns` the SQL expression of each column the file may
+ * leave out (natural-key columns must be present; a column not listed, such as recorded_at, takes its
+ * default when absent).
+ */
+export interface StoredRecord {
+  from: string;
+  match: string;
+  columns: Record<string, string>;
 }
 
 export interface BatchResolver {
@@ -116,6 +138,8 @@ export interface KindDefinition {
   lookup?: RowLookup;
   /** Values for cells not given that come from the import itself rather than from a column default. */
   defaults?: (ctx: ImportContext) => Record<string, string>;
+  /** The stored record a staged row updates (see StoredRecord). */
+  stored: StoredRecord;
   prepare?: string[];
   checks: string[];
   merge: string[];
@@ -132,13 +156,18 @@ export function column(name: string, type: StageType, parse: CellParser, require
 
 /** A check for end-before-start pairs, for rowCheck. */
 export function notBefore(endColumn: string, startColumn: string): RowCheck {
-  return (row) => {
+  const check: RowCheck = (row) => {
     const end = row[endColumn];
     const start = row[startColumn];
     if (end && start && end < start)
       return { column: endColumn, reason: `${endColumn} is before ${startColumn} ${start}` };
     return null;
   };
+  check.reads = [endColumn, startColumn];
+  check.sql = `SELECT s.line, '${endColumn}' AS column, s.${endColumn}::text AS value,
+    '${endColumn} is before ${startColumn} ' || s.${startColumn} AS reason
+  FROM ingest_stage s WHERE s.${endColumn} < s.${startColumn}`;
+  return check;
 }
 
 /** SQL rejecting rows whose reference does not exist; `sqlExists` is a condition on `s`. */
@@ -151,3 +180,8 @@ export function missingReference(columnName: string, what: string, sqlExists: st
 /** The counts statement that ends most merges: `upserted` is a CTE returning `inserted boolean`. */
 export const COUNT_UPSERTED = `SELECT count(*) FILTER (WHERE inserted) AS inserted,
   count(*) FILTER (WHERE NOT inserted) AS updated FROM upserted`;
+
+/** StoredRecord columns read as they are from the stored record `t`. */
+export function storedColumns(names: string[]): Record<string, string> {
+  return Object.fromEntries(names.map((n) => [n, `t.${n}`]));
+}

@@ -21,10 +21,23 @@ export function isBst(utcMs: number): boolean {
 
 /**
  * The UTC instant of a Europe/London wall-clock time given as UTC-epoch milliseconds of the same
- * fields. A wall time skipped in spring is read as BST; one repeated in autumn as the first (BST).
+ * fields. A wall time skipped in spring is read as BST; one repeated in autumn as the first (BST). The
+ * import refuses both (londonWallProblem); other callers may want an answer.
  */
 export function londonWallToUtc(wallMs: number): number {
   const asBst = wallMs - HOUR_MS;
   if (isBst(asBst)) return asBst;
   return isBst(wallMs) ? asBst : wallMs;
+}
+
+/**
+ * Whether a Europe/London wall-clock time (UTC-epoch milliseconds of the same fields) names no instant
+ * (`skipped`: spring, clocks forward), two instants (`repeated`: autumn, clocks back), or one (null).
+ */
+export function londonWallProblem(wallMs: number): 'skipped' | 'repeated' | null {
+  const asBst = isBst(wallMs - HOUR_MS);
+  const asGmt = !isBst(wallMs);
+  if (asBst && asGmt) return 'repeated';
+  if (!asBst && !asGmt) return 'skipped';
+  return null;
 }

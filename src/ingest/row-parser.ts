@@ -43,7 +43,7 @@ export class ErrorList {
 /**
  * For each column of the definition, the index of its cell in the file's header (-1: not in the file).
  * Header names match case-insensitively with surrounding spaces ignored; a name the kind does not have,
- * a name given twice, or a required column missing refuses the whole file.
+ * a name given twice, or a natural-key column missing refuses the whole file.
  */
 export function mapHeader(def: KindDefinition, header: string[]): number[] {
   const known = new Map(def.columns.map((c, i) => [c.name, i]));
@@ -67,11 +67,14 @@ export function mapHeader(def: KindDefinition, header: string[]): number[] {
       `unknown column${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} in a ${def.kind} file; the columns are: ${expected}`,
       unknown[0],
     );
-  const missing = def.columns.filter((c, i) => c.required && mapping[i] === -1).map((c) => c.name);
+  // Other required columns may be absent from a file that only updates records (see absentColumns).
+  const missing = def.naturalKey.filter(
+    (name) => mapping[def.columns.findIndex((c) => c.name === name)] === -1,
+  );
   if (missing.length > 0)
     throw new IngestError(
       'INGEST_MISSING_COLUMN',
-      `required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} missing from a ${def.kind} file`,
+      `column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} missing from a ${def.kind} file: ${def.naturalKey.join(', ')} identify each record and must be present`,
       missing[0],
     );
   return mapping;
@@ -99,7 +102,12 @@ export function parseRow(
   for (let i = 0; i < def.columns.length; i++) {
     const col = def.columns[i];
     const at = mapping[i];
-    const raw = at === -1 ? '' : trimmed(row.cells[at]);
+    if (at === -1) {
+      // absent: filled from the stored record, or the default for a new one
+      values[i + 1] = defaults?.[col.name] ?? null;
+      continue;
+    }
+    const raw = trimmed(row.cells[at]);
     if (raw === '') {
       if (col.required) {
         errors.add(row.line, col.name, '', `${col.name} is required`);

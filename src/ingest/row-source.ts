@@ -152,7 +152,10 @@ async function* readXlsx(source: ImportSource): AsyncGenerator<SourceRow[]> {
   let width = 0;
   sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
     const cells: string[] = [];
-    for (let i = 1; i <= row.cellCount; i++) cells.push(xlsxCellText(row.getCell(i).value));
+    for (let i = 1; i <= row.cellCount; i++) {
+      const cell = row.getCell(i);
+      cells.push(xlsxCellText(cell.value, cell.numFmt));
+    }
     if (rows.length === 0) {
       while (cells.length > 0 && cells[cells.length - 1].trim() === '') cells.pop();
       width = cells.length;
@@ -166,19 +169,31 @@ async function* readXlsx(source: ImportSource): AsyncGenerator<SourceRow[]> {
   if (rows.length > 0) yield rows;
 }
 
-/** A cell as the text a CSV export would hold: dates as YYYY-MM-DD, date-times as London wall time. */
-function xlsxCellText(value: ExcelJS.CellValue): string {
+/** A number format that shows a time of day (`h`, `s`, or AM/PM outside quotes and brackets). */
+function showsTime(numFmt: string | undefined): boolean {
+  if (!numFmt) return false;
+  const bare = numFmt.replace(/"[^"]*"|\[[^\]]*\]|\\./g, '');
+  return /[hs]|am\/pm|a\/p/i.test(bare);
+}
+
+/**
+ * A cell as the text a CSV export would hold: a date cell as YYYY-MM-DD, a date-time cell (a time in
+ * its number format, or a time of day other than midnight) as London wall time to the second. Excel
+ * keeps no time zone: exceljs gives the wall-clock fields as UTC, and serial numbers round to the
+ * millisecond, hence the rounding to the nearest second.
+ */
+export function xlsxCellText(value: ExcelJS.CellValue, numFmt?: string): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'string') return value;
   if (typeof value === 'number') return String(value);
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (value instanceof Date) {
-    const iso = value.toISOString();
-    return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso.slice(0, 19);
+    const iso = new Date(Math.round(value.getTime() / 1000) * 1000).toISOString();
+    return iso.endsWith('T00:00:00.000Z') && !showsTime(numFmt) ? iso.slice(0, 10) : iso.slice(0, 19);
   }
   if ('richText' in value) return value.richText.map((r) => r.text).join('');
   if ('formula' in value || 'sharedFormula' in value)
-    return xlsxCellText((value as ExcelJS.CellFormulaValue).result as ExcelJS.CellValue);
+    return xlsxCellText((value as ExcelJS.CellFormulaValue).result as ExcelJS.CellValue, numFmt);
   if ('text' in value) return String(value.text);
   if ('error' in value) return String(value.error);
   return String(value);

@@ -43,5 +43,5 @@ export async function importUpload(
       `a file sent through the API is at most ${MAX_UPLOAD_BYTES / 1048576} MB; import bigger files with the CLI`,
       'content',
     );
-  return importFile(db, principal, upload.kind, { content }, { format });
+  return importFile(db, principal, upload.kind, { content }, { format, fileName: upload.filename });
 }

@@ -86,6 +86,11 @@ export class ImportResultType {
 
   @Field(() => Int, { description: 'Rejected rows beyond the listing limit, counted only.' })
   errorsNotListed: number;
+
+  @Field(() => Int, {
+    description: 'The import run that recorded this import (`npx alp-hub imports list`), stored or not.',
+  })
+  runId: number;
 }
 
 export function toImportResultType(r: ImportResult): ImportResultType {

@@ -19,6 +19,7 @@ export async function startHub(config: Config, opts: { demoToday?: string } = {}
     url: config.DATABASE_URL,
     dataDir: config.ALP_HUB_DATA_DIR,
     migrate: true,
+    role: 'server',
   });
   try {
     logger.info(

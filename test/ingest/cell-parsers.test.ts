@@ -77,7 +77,7 @@ describe('cell parsers', () => {
       '+026-01-05',
       '20260105',
     ])
-      expect(problem(date, raw)).toBe('a date is written YYYY-MM-DD');
+      expect(problem(date, raw)).toBe('a date is written YYYY-MM-DD or DD/MM/YYYY');
   });
 
   it("memoised parsers give the parser's answers and refusals, the second time from memory", () => {
@@ -105,7 +105,7 @@ describe('cell parsers', () => {
   it('dates must exist', () => {
     expect(date('2024-02-29')).toBe('2024-02-29');
     expect(problem(date, '2025-02-29')).toBe('2025-02-29 is not a date that exists');
-    expect(problem(date, '2025-2-1')).toBe('a date is written YYYY-MM-DD');
+    expect(problem(date, '2025-2-1')).toBe('a date is written YYYY-MM-DD or DD/MM/YYYY');
   });
 
   it('money is pounds with optional pence, stored as integer pence', () => {
@@ -132,7 +132,7 @@ describe('cell parsers', () => {
     expect(timestamp('2026-01-14T09:40:05')).toBe('2026-01-14T09:40:05.000Z');
     expect(problem(timestamp, '2026-02-30T09:00:00Z')).toBe('2026-02-30 is not a date that exists');
     expect(problem(timestamp, '2026-01-12T24:00:00Z')).toBe('2026-01-12T24:00:00Z is not a time that exists');
-    expect(problem(timestamp, '12/01/2026 09:00')).toMatch(/ISO 8601/);
+    expect(problem(timestamp, '2026/01/12 09:00')).toMatch(/ISO 8601/);
   });
 
   it('London wall time agrees with the time-zone database every hour of 2025 and 2026', () => {

@@ -42,10 +42,10 @@ describe('rows the spec rejects', () => {
     ]);
   });
 
-  it('a date that does not exist, and one not written YYYY-MM-DD', async () => {
+  it('a date that does not exist, and one written neither YYYY-MM-DD nor DD/MM/YYYY', async () => {
     const errors = await rejected(
       'pupils',
-      `${pupilHeader}${UPN_802},A,B,2011-02-30,802\n${UPN_802},A,B,1/2/2011,802\n`,
+      `${pupilHeader}${UPN_802},A,B,2011-02-30,802\n${UPN_802},A,B,1.2.2011,802\n`,
     );
     expect(errors).toEqual([
       {
@@ -54,7 +54,12 @@ describe('rows the spec rejects', () => {
         value: '2011-02-30',
         reason: '2011-02-30 is not a date that exists',
       },
-      { line: 3, column: 'date_of_birth', value: '1/2/2011', reason: 'a date is written YYYY-MM-DD' },
+      {
+        line: 3,
+        column: 'date_of_birth',
+        value: '1.2.2011',
+        reason: 'a date is written YYYY-MM-DD or DD/MM/YYYY',
+      },
     ]);
   });
 

@@ -21,12 +21,17 @@ export interface CliEnvironment {
  * DATABASE_URL is set, else an embedded one in a temporary folder (what `npx alp-hub` does with no
  * DATABASE_URL). Each run opens and closes the database, as the command does.
  */
-export async function createCliEnvironment(): Promise<CliEnvironment> {
-  const serverUrl = process.env.DATABASE_URL;
+export async function createCliEnvironment(
+  opts: {
+    /** The embedded database of this folder whatever DATABASE_URL says (kept on close). */
+    embeddedIn?: string;
+  } = {},
+): Promise<CliEnvironment> {
+  const serverUrl = opts.embeddedIn ? undefined : process.env.DATABASE_URL;
   const server: ScratchDatabase | null = serverUrl
     ? await createScratchDatabase(serverUrl, `alp_test_${process.pid}`)
     : null;
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'alp-hub-cli-'));
+  const dataDir = opts.embeddedIn ?? mkdtempSync(path.join(os.tmpdir(), 'alp-hub-cli-'));
   return {
     async run(...args) {
       const saved = {
@@ -35,6 +40,7 @@ export async function createCliEnvironment(): Promise<CliEnvironment> {
         code: process.exitCode,
       };
       if (server) process.env.DATABASE_URL = server.url;
+      else delete process.env.DATABASE_URL;
       process.env.ALP_HUB_DATA_DIR = dataDir;
       process.exitCode = undefined;
       const out: string[] = [];
@@ -63,7 +69,7 @@ export async function createCliEnvironment(): Promise<CliEnvironment> {
     },
     async close() {
       await server?.drop();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!opts.embeddedIn) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

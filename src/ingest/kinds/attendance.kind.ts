@@ -47,6 +47,13 @@ export const ATTENDANCE: KindDefinition = {
     column('recorded_by', 'text', text),
   ],
   naturalKey: ['placement_ref', 'date', 'session'],
+  // A file without recorded_at or recorded_by records its marks at the import (the defaults).
+  stored: {
+    from: 'attendance t',
+    match: `t.placement_id = s.placement_id AND t.session_date = s.date AND t.session = s.session
+      AND t.superseded_at IS NULL`,
+    columns: { code: 't.code' },
+  },
   defaults: (ctx) => ({ recorded_at: ctx.now, recorded_by: ctx.principalName }),
   lookup: ATTENDANCE_LOOKUP,
   prepare: [

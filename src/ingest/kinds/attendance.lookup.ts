@@ -1,6 +1,6 @@
 import { PoolClient } from 'pg';
 import { dayOfWeek } from '../../domain/dates';
-import { BatchResolver, ColumnDef, ReportProblem, RowLookup } from '../kind-definition';
+import { BatchResolver, ColumnDef, ImportContext, ReportProblem, RowLookup } from '../kind-definition';
 
 interface PlacementRef {
   id: string;
@@ -53,8 +53,22 @@ class AuthorityCalendar {
  */
 export const ATTENDANCE_LOOKUP: RowLookup = {
   derived: [{ name: 'placement_id', type: 'integer' }],
-  open: (client, columns) => new AttendanceResolver(client, columns),
+  open: (client, columns, ctx) => new AttendanceResolver(client, columns, ctx),
 };
+
+const DAY_MS = 86_400_000;
+
+/**
+ * A test that a canonical timestamp (cell-parsers' `timestamp`: ISO 8601 with an offset) is not later
+ * than `limit`. A timestamp whose date is two days or more before the limit's UTC date is earlier
+ * whatever its offset (offsets are under a day), which a string comparison tells: only the last two
+ * days' values are parsed.
+ */
+export function notLaterThan(limit: Date): (canonical: string) => boolean {
+  const limitMs = limit.getTime();
+  const surelyBefore = new Date(limitMs - 2 * DAY_MS).toISOString().slice(0, 10);
+  return (canonical) => canonical < surelyBefore || Date.parse(canonical) <= limitMs;
+}
 
 class AttendanceResolver implements BatchResolver {
   private readonly placements = new Map<string, PlacementRef | null>();
@@ -72,10 +86,14 @@ class AttendanceResolver implements BatchResolver {
   private readonly date: number;
   private readonly code: number;
   private readonly session: number;
+  private readonly recordedAt: number;
+  private readonly received: (canonical: string) => boolean;
+  private readonly receivedAt: string;
 
   constructor(
     private readonly client: PoolClient,
     columns: ColumnDef[],
+    ctx: ImportContext,
   ) {
     // values[0] is the line; a column's value is at its index + 1
     const at = (name: string) => columns.findIndex((c) => c.name === name) + 1;
@@ -83,6 +101,9 @@ class AttendanceResolver implements BatchResolver {
     this.date = at('date');
     this.code = at('code');
     this.session = at('session');
+    this.recordedAt = at('recorded_at');
+    this.receivedAt = ctx.now;
+    this.received = notLaterThan(new Date(ctx.now));
   }
 
   private needsLoad(rows: (string | null)[][]): boolean {
@@ -156,7 +177,7 @@ class AttendanceResolver implements BatchResolver {
 
   resolve(values: (string | null)[], report: ReportProblem): (string | null)[] | null {
     const ref = values[this.ref] as string;
-    const code = values[this.code] as string;
+    const code = values[this.code];
     const date = values[this.date] as string;
     // a reference never looked up is one the whole-table load did not find
     const placement = this.placements.get(ref) ?? null;
@@ -165,8 +186,18 @@ class AttendanceResolver implements BatchResolver {
       report('placement_ref', ref, `placement ${ref} does not exist`);
       ok = false;
     }
-    if (!this.codes?.has(code)) {
+    // a file without the code column takes the stored code (null here, filled in SQL)
+    if (code !== null && !this.codes?.has(code)) {
       report('code', code, `unknown attendance code ${code} (see attendance-codes.csv)`);
+      ok = false;
+    }
+    const recordedAt = values[this.recordedAt] as string;
+    if (!this.received(recordedAt)) {
+      report(
+        'recorded_at',
+        recordedAt,
+        `recorded_at ${recordedAt} is later than the hub received the mark (${this.receivedAt}): a register cannot be taken in the future`,
+      );
       ok = false;
     }
     if (placement === null) return null;

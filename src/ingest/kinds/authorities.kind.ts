@@ -6,6 +6,7 @@ export const AUTHORITIES: KindDefinition = {
   table: 'authority',
   columns: [column('la_code', 'text', laCode, true), column('name', 'text', text, true)],
   naturalKey: ['la_code'],
+  stored: { from: 'authority t', match: 't.la_code = s.la_code', columns: { name: 't.name' } },
   checks: [],
   merge: [
     `WITH upserted AS (

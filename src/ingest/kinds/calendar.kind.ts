@@ -12,6 +12,11 @@ export const CALENDAR: KindDefinition = {
     column('label', 'text', text),
   ],
   naturalKey: ['la_code', 'start_date', 'kind'],
+  stored: {
+    from: 'calendar_entry t JOIN authority a ON a.id = t.authority_id',
+    match: 'a.la_code = s.la_code AND t.start_date = s.start_date AND t.kind = s.kind',
+    columns: { end_date: 't.end_date', label: 't.label' },
+  },
   rowChecks: [notBefore('end_date', 'start_date')],
   checks: [missingReference('la_code', 'authority', 'SELECT 1 FROM authority a WHERE a.la_code = s.la_code')],
   merge: [

@@ -1,5 +1,5 @@
 import { boolean, date, oneOf, text, upn } from '../cell-parsers';
-import { COUNT_UPSERTED, column, KindDefinition, missingReference } from '../kind-definition';
+import { COUNT_UPSERTED, column, KindDefinition, missingReference, storedColumns } from '../kind-definition';
 
 /** `sustained` not given stays unknown (null), unlike other booleans. */
 export const DESTINATIONS: KindDefinition = {
@@ -26,6 +26,11 @@ export const DESTINATIONS: KindDefinition = {
     column('sustained', 'boolean', boolean),
   ],
   naturalKey: ['upn', 'recorded_on'],
+  stored: {
+    from: 'destination t JOIN pupil pu ON pu.id = t.pupil_id',
+    match: 'pu.upn = s.upn AND t.recorded_on = s.recorded_on',
+    columns: storedColumns(['activity', 'provider_name', 'sustained']),
+  },
   checks: [missingReference('upn', 'pupil', 'SELECT 1 FROM pupil pu WHERE pu.upn = s.upn')],
   merge: [
     `WITH upserted AS (

@@ -10,7 +10,14 @@ import {
   upn,
   urn,
 } from '../cell-parsers';
-import { COUNT_UPSERTED, column, KindDefinition, missingReference, notBefore } from '../kind-definition';
+import {
+  COUNT_UPSERTED,
+  column,
+  KindDefinition,
+  missingReference,
+  notBefore,
+  storedColumns,
+} from '../kind-definition';
 
 /**
  * An empty commissioner_urn means the pupil's authority commissions; empty sessions mean all ten.
@@ -49,6 +56,37 @@ export const PLACEMENTS: KindDefinition = {
     column('weekly_cost_gbp', 'bigint', pounds),
   ],
   naturalKey: ['placement_ref'],
+  stored: {
+    from: `placement t JOIN pupil pu ON pu.id = t.pupil_id JOIN provider p ON p.id = t.provider_id
+      LEFT JOIN school sc ON sc.id = t.commissioner_school_id`,
+    match: 't.placement_ref = s.placement_ref',
+    columns: {
+      ...storedColumns([
+        'type',
+        'start_date',
+        'hours_per_week',
+        'reason',
+        'planned_end_date',
+        'end_date',
+        'end_reason',
+        'school_hours_per_week',
+        'objectives',
+        'success_criteria',
+        'review_every_weeks',
+        'core_subjects',
+        'dfe_registration_checked',
+        'health_safety_checked',
+        'safeguarding_checked',
+        'checks_date',
+        'parental_agreement_date',
+      ]),
+      upn: 'pu.upn',
+      provider_ref: 'p.provider_ref',
+      commissioner_urn: 'sc.urn',
+      sessions: "array_to_string(t.sessions, ' ')",
+      weekly_cost_gbp: 't.weekly_cost_pence',
+    },
+  },
   rowChecks: [notBefore('end_date', 'start_date'), notBefore('planned_end_date', 'start_date')],
   checks: [
     missingReference('upn', 'pupil', 'SELECT 1 FROM pupil pu WHERE pu.upn = s.upn'),

@@ -1,6 +1,6 @@
 import { EVIDENCE_ITEMS } from '../../entities/provider-evidence.entity';
 import { date, oneOf, pounds, text } from '../cell-parsers';
-import { COUNT_UPSERTED, column, KindDefinition, missingReference } from '../kind-definition';
+import { COUNT_UPSERTED, column, KindDefinition, missingReference, storedColumns } from '../kind-definition';
 
 export const PROVIDER_EVIDENCE: KindDefinition = {
   kind: 'provider_evidence',
@@ -16,6 +16,14 @@ export const PROVIDER_EVIDENCE: KindDefinition = {
     column('notes', 'text', text),
   ],
   naturalKey: ['provider_ref', 'item'],
+  stored: {
+    from: 'provider_evidence t JOIN provider p ON p.id = t.provider_id',
+    match: 'p.provider_ref = s.provider_ref AND t.item = s.item',
+    columns: {
+      ...storedColumns(['status', 'evidence_date', 'expires_on', 'checked_by', 'notes']),
+      value_gbp: 't.value_pence',
+    },
+  },
   checks: [
     missingReference(
       'provider_ref',

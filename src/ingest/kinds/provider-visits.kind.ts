@@ -1,5 +1,5 @@
 import { boolean, date, oneOf, text } from '../cell-parsers';
-import { COUNT_UPSERTED, column, KindDefinition, missingReference } from '../kind-definition';
+import { COUNT_UPSERTED, column, KindDefinition, missingReference, storedColumns } from '../kind-definition';
 
 export const PROVIDER_VISITS: KindDefinition = {
   kind: 'provider_visits',
@@ -14,6 +14,11 @@ export const PROVIDER_VISITS: KindDefinition = {
     column('notes', 'text', text),
   ],
   naturalKey: ['provider_ref', 'visit_date', 'visitor'],
+  stored: {
+    from: 'provider_visit t JOIN provider p ON p.id = t.provider_id',
+    match: 'p.provider_ref = s.provider_ref AND t.visit_date = s.visit_date AND t.visitor = s.visitor',
+    columns: storedColumns(['health_safety_checked', 'competent_person', 'judgement', 'notes']),
+  },
   checks: [
     missingReference(
       'provider_ref',

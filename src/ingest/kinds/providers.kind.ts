@@ -1,5 +1,5 @@
 import { boolean, date, oneOf, text, urn } from '../cell-parsers';
-import { COUNT_UPSERTED, column, KindDefinition } from '../kind-definition';
+import { COUNT_UPSERTED, column, KindDefinition, storedColumns } from '../kind-definition';
 
 /** `forms` is not in the file: it is kept as stored. Booleans not given are false. */
 export const PROVIDERS: KindDefinition = {
@@ -22,6 +22,25 @@ export const PROVIDERS: KindDefinition = {
     column('postcode', 'text', text),
   ],
   naturalKey: ['provider_ref'],
+  stored: {
+    from: 'provider t',
+    match: 't.provider_ref = s.provider_ref',
+    columns: storedColumns([
+      'name',
+      'on_framework',
+      'registered',
+      'dfe_urn',
+      'ofsted_judgement',
+      'ofsted_date',
+      'offers_full_time',
+      'offers_part_time',
+      'offers_in_school',
+      'online',
+      'professional_services',
+      'environment_risk',
+      'postcode',
+    ]),
+  },
   checks: [],
   merge: [
     `WITH upserted AS (

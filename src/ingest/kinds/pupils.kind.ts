@@ -1,5 +1,5 @@
 import { boolean, date, laCode, oneOf, text, upn, urn } from '../cell-parsers';
-import { COUNT_UPSERTED, column, KindDefinition, missingReference } from '../kind-definition';
+import { COUNT_UPSERTED, column, KindDefinition, missingReference, storedColumns } from '../kind-definition';
 
 /** An empty school_urn means the pupil is on no school roll. */
 export const PUPILS: KindDefinition = {
@@ -19,6 +19,24 @@ export const PUPILS: KindDefinition = {
     column('fsm', 'boolean', boolean),
   ],
   naturalKey: ['upn'],
+  stored: {
+    from: 'pupil t JOIN authority a ON a.id = t.authority_id LEFT JOIN school sc ON sc.id = t.school_id',
+    match: 't.upn = s.upn',
+    columns: {
+      ...storedColumns([
+        'first_name',
+        'last_name',
+        'date_of_birth',
+        'home_educated',
+        'gender',
+        'sen_status',
+        'looked_after',
+        'fsm',
+      ]),
+      la_code: 'a.la_code',
+      school_urn: 'sc.urn',
+    },
+  },
   checks: [
     missingReference('la_code', 'authority', 'SELECT 1 FROM authority a WHERE a.la_code = s.la_code'),
     missingReference('school_urn', 'school', 'SELECT 1 FROM school sc WHERE sc.urn = s.school_urn'),

@@ -1,5 +1,5 @@
 import { boolean, date, oneOf, text } from '../cell-parsers';
-import { COUNT_UPSERTED, column, KindDefinition, missingReference } from '../kind-definition';
+import { COUNT_UPSERTED, column, KindDefinition, missingReference, storedColumns } from '../kind-definition';
 
 export const REVIEWS: KindDefinition = {
   kind: 'reviews',
@@ -14,6 +14,11 @@ export const REVIEWS: KindDefinition = {
     column('notes', 'text', text),
   ],
   naturalKey: ['placement_ref', 'review_date'],
+  stored: {
+    from: 'review t JOIN placement p ON p.id = t.placement_id',
+    match: 'p.placement_ref = s.placement_ref AND t.review_date = s.review_date',
+    columns: storedColumns(['kind', 'progress', 'pupil_views_recorded', 'parents_involved', 'notes']),
+  },
   checks: [
     missingReference(
       'placement_ref',

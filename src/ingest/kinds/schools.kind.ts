@@ -14,6 +14,11 @@ export const SCHOOLS: KindDefinition = {
     column('phase', 'text', text),
   ],
   naturalKey: ['urn'],
+  stored: {
+    from: 'school t JOIN authority a ON a.id = t.authority_id',
+    match: 't.urn = s.urn',
+    columns: { name: 't.name', la_code: 'a.la_code', type: 't.type', phase: 't.phase' },
+  },
   checks: [missingReference('la_code', 'authority', 'SELECT 1 FROM authority a WHERE a.la_code = s.la_code')],
   merge: [
     `WITH upserted AS (

@@ -1,5 +1,5 @@
 import { boolean, oneOf, text } from '../cell-parsers';
-import { COUNT_UPSERTED, column, KindDefinition, missingReference } from '../kind-definition';
+import { COUNT_UPSERTED, column, KindDefinition, missingReference, storedColumns } from '../kind-definition';
 
 export const TARGETS: KindDefinition = {
   kind: 'targets',
@@ -15,6 +15,18 @@ export const TARGETS: KindDefinition = {
     column('agreed_by_provider', 'boolean', boolean),
   ],
   naturalKey: ['placement_ref', 'target_ref'],
+  stored: {
+    from: 'target t JOIN placement p ON p.id = t.placement_id',
+    match: 'p.placement_ref = s.placement_ref AND t.target_ref = s.target_ref',
+    columns: storedColumns([
+      'kind',
+      'description',
+      'status',
+      'agreed_by_pupil',
+      'agreed_by_school',
+      'agreed_by_provider',
+    ]),
+  },
   checks: [
     missingReference(
       'placement_ref',

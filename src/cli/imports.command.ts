@@ -1,0 +1,55 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { formatTable } from '../indicators/text-table';
+import { ImportRunRecord, listImportRuns } from '../ingest/import-run.service';
+import { withDatabase } from './database';
+import { cliOperator } from './operator';
+
+interface ListOptions {
+  json?: boolean;
+  limit?: number;
+}
+
+function count(n: number | null): string {
+  return n === null ? '' : String(n);
+}
+
+export function renderImportRuns(runs: ImportRunRecord[]): string {
+  if (runs.length === 0) return 'no imports yet';
+  const rows = runs.map((r) => [
+    String(r.id),
+    r.startedAt.toISOString(),
+    r.kind,
+    r.fileName ?? '(register)',
+    r.principalName,
+    r.outcome,
+    count(r.rows),
+    count(r.inserted),
+    count(r.updated),
+    count(r.unchanged),
+    r.outcome === 'rejected' ? `${r.errors} bad rows` : (r.message ?? ''),
+  ]);
+  return formatTable(
+    ['id', 'started', 'kind', 'file', 'who', 'outcome', 'rows', 'inserted', 'updated', 'unchanged', 'note'],
+    rows,
+  );
+}
+
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1) throw new InvalidArgumentError('a whole number above 0');
+  return n;
+}
+
+export function registerImports(program: Command): void {
+  const imports = program.command('imports').description('the record of every import (CLI and API)');
+  imports
+    .command('list')
+    .description('every import, newest first: id, when, kind, file, who, outcome and counts')
+    .option('--json', 'print JSON')
+    .option('--limit <n>', 'at most this many (default 50)', positiveInteger)
+    .action(async (opts: ListOptions) => {
+      const principal = cliOperator();
+      const runs = await withDatabase((db) => listImportRuns(db, principal, { limit: opts.limit }));
+      console.log(opts.json ? JSON.stringify(runs, null, 2) : renderImportRuns(runs));
+    });
+}

@@ -1,0 +1,161 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { localAdministrator } from '../../src/auth/principal';
+import { IngestError, importFile, submitAttendance } from '../../src/ingest';
+import { listImportRuns } from '../../src/ingest/import-run.service';
+import { startTestApi, TestApi } from '../support/api-server';
+import { CliEnvironment, createCliEnvironment } from '../support/cli';
+import { BASE } from './ingest-fixtures';
+
+const officer = { ...localAdministrator('Officer Test'), role: 'la_officer' as const };
+const governor = { ...localAdministrator('Governor Test'), role: 'governor' as const, aggregatesOnly: true };
+
+describe('import runs: every import is recorded, stored or not', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startTestApi();
+  });
+  afterAll(() => api.close());
+
+  it('records stored, rejected and failed imports, a register and a GraphQL upload, newest first', async () => {
+    const db = api.db;
+    const started = new Date();
+    for (const [kind, text] of BASE) {
+      const r = await importFile(
+        db,
+        officer,
+        kind,
+        { content: Buffer.from(text) },
+        { fileName: `${kind}.csv` },
+      );
+      expect(r.errors).toEqual([]);
+    }
+    const rejected = await importFile(
+      db,
+      officer,
+      'providers',
+      { content: Buffer.from('provider_ref,name,on_framework,registered\nALP-9,X,maybe,no\n') },
+      { fileName: 'bad-providers.csv' },
+    );
+    expect(rejected.errors).toHaveLength(1);
+    await expect(
+      importFile(
+        db,
+        officer,
+        'providers',
+        { content: Buffer.from('provider_ref,colour\n') },
+        { fileName: 'odd.csv' },
+      ),
+    ).rejects.toBeInstanceOf(IngestError);
+    const register = await submitAttendance(db, officer, {
+      date: '2026-01-12',
+      session: 'AM',
+      marks: [{ placementRef: 'PL-1', code: '/' }],
+    });
+    const upload = await api.gql(
+      `mutation($content: String!) { importFile(kind: PROVIDERS, filename: "providers-api.csv", content: $content) {
+         accepted inserted runId } }`,
+      { content: 'provider_ref,name,on_framework,registered\nALP-2,Second,yes,yes\n' },
+    );
+    expect(upload.errors).toBeUndefined();
+
+    const runs = await listImportRuns(db, officer);
+    expect(runs).toHaveLength(BASE.length + 4);
+    expect(runs.map((r) => r.id)).toEqual([...runs.map((r) => r.id)].sort((a, b) => b - a));
+    const [api_, reg, failed, bad, ...stored] = runs;
+    expect(api_).toMatchObject({
+      id: upload.data.importFile.runId,
+      kind: 'providers',
+      fileName: 'providers-api.csv',
+      principalName: 'local-admin',
+      outcome: 'stored',
+      rows: 1,
+      inserted: 1,
+      updated: 0,
+      unchanged: 0,
+    });
+    expect(reg).toMatchObject({
+      id: register.runId,
+      kind: 'attendance',
+      fileName: null,
+      principalName: 'Officer Test',
+      principalRole: 'la_officer',
+      outcome: 'stored',
+      inserted: 1,
+    });
+    expect(failed).toMatchObject({
+      fileName: 'odd.csv',
+      outcome: 'failed',
+      rows: null,
+      message: expect.stringMatching(/^unknown column colour in a providers file/),
+    });
+    expect(bad).toMatchObject({
+      id: rejected.runId,
+      fileName: 'bad-providers.csv',
+      outcome: 'rejected',
+      rows: 1,
+      inserted: 0,
+      errors: 1,
+    });
+    expect(stored.map((r) => [r.kind, r.fileName, r.outcome]).reverse()).toEqual(
+      BASE.map(([kind]) => [kind, `${kind}.csv`, 'stored']),
+    );
+    for (const r of runs) {
+      expect(r.startedAt.getTime()).toBeGreaterThanOrEqual(started.getTime() - 1000);
+      expect(r.finishedAt?.getTime()).toBeGreaterThanOrEqual(r.startedAt.getTime());
+    }
+  });
+
+  it('is not for callers who see aggregates only, and bounds its page', async () => {
+    await expect(listImportRuns(api.db, governor)).rejects.toMatchObject({ code: 'INGEST_FORBIDDEN' });
+    await expect(listImportRuns(api.db, officer, { limit: 0 })).rejects.toMatchObject({
+      code: 'INGEST_BAD_REQUEST',
+    });
+    expect(await listImportRuns(api.db, officer, { limit: 2 })).toHaveLength(2);
+  });
+});
+
+describe('npx alp-hub imports list', () => {
+  let cli: CliEnvironment;
+  let dir: string;
+  beforeAll(async () => {
+    cli = await createCliEnvironment();
+    dir = mkdtempSync(path.join(os.tmpdir(), 'alp-hub-runs-'));
+  });
+  afterAll(async () => {
+    await cli.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('lists the CLI imports with the OS user, as JSON and as a table', async () => {
+    expect((await cli.run('imports', 'list')).stdout).toBe('no imports yet');
+    const file = path.join(dir, 'authorities.csv');
+    writeFileSync(file, BASE[0][1]);
+    expect((await cli.run('import', file)).exitCode).toBe(0);
+    expect((await cli.run('import', file)).exitCode).toBe(0);
+    const json = await cli.run('imports', 'list', '--json');
+    expect(json.exitCode).toBe(0);
+    const runs = JSON.parse(json.stdout);
+    expect(runs).toHaveLength(2);
+    expect(runs[0]).toMatchObject({
+      kind: 'authorities',
+      fileName: 'authorities.csv',
+      principalName: os.userInfo().username,
+      outcome: 'stored',
+      rows: 2,
+      inserted: 0,
+      unchanged: 2,
+    });
+    expect(runs[1]).toMatchObject({ inserted: 2, unchanged: 0 });
+    expect(runs[0].id).toBeGreaterThan(runs[1].id);
+    const table = await cli.run('imports', 'list', '--limit', '1');
+    expect(table.stdout.split('\n')).toHaveLength(3);
+    expect(table.stdout).toMatch(
+      new RegExp(
+        `^${runs[0].id}\\s+\\S+\\s+authorities\\s+authorities\\.csv\\s+${os.userInfo().username}\\s+stored\\s+2\\s+0\\s+0\\s+2`,
+        'm',
+      ),
+    );
+  });
+});
