@@ -16,7 +16,7 @@ export const QUERY_LIMITS = {
   maxAliases: 15,
   maxTokens: 2_000,
   maxDirectives: 20,
-  maxCost: 50_000,
+  maxCost: 200_000,
 } as const;
 
 /** Root fields that each compute indicators over a whole authority: one of them per operation. */

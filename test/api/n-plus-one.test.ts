@@ -64,5 +64,6 @@ describe('no N+1', () => {
     expect(large.statements).toBe(small.statements);
     // count + page, then one batch per relation: a handful, never one per parent.
     expect(small.statements).toBeLessThan(20);
-  });
+    // seeding writes 1,100 audited records through the services
+  }, 600_000);
 });
