@@ -8,6 +8,10 @@ const envSchema = z.object({
   /** Size and seed of the demo loaded into an empty database by `npm start`; 0 pupils loads none. */
   DEMO_PUPILS: z.coerce.number().int().min(0).max(20_000).default(600),
   DEMO_SEED: z.coerce.number().int().default(1),
+  /** The server's database limits (src/db/database.ts PoolLimits); the CLI has none. */
+  DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  DB_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(0).default(5_000),
+  STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -17,6 +17,17 @@ export interface OpenOptions {
   dataDir?: string | null;
   migrate?: boolean;
   logger?: Logger;
+  /** Limits for a server that answers requests (the CLI has none: an import may run for minutes). */
+  limits?: PoolLimits;
+}
+
+export interface PoolLimits {
+  /** Connections of the pool on the real server (the embedded one always has one). */
+  poolSize?: number;
+  /** A query that waits longer than this for a connection fails as busy. */
+  acquireTimeoutMs?: number;
+  /** The real server cancels a statement that runs longer (PGlite has no statement timeout). */
+  statementTimeoutMs?: number;
 }
 
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
@@ -29,7 +40,9 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   if (!url) throw new Error('no database URL');
   const dataSource = createDataSource({
     url,
-    poolSize: embeddedServer ? 1 : 10,
+    poolSize: embeddedServer ? 1 : (opts.limits?.poolSize ?? 10),
+    acquireTimeoutMs: opts.limits?.acquireTimeoutMs,
+    statementTimeoutMs: embeddedServer ? undefined : opts.limits?.statementTimeoutMs,
     logger: opts.logger,
     // the embedded database lives in this process's memory: it keeps its defaults
     sessionSettings: embeddedServer ? undefined : SERVER_SESSION_SETTINGS,

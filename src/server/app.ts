@@ -11,6 +11,7 @@ import { buildHubSchema } from '../schema/build-schema';
 import { Context, createContext, defaultPrincipalFor, PrincipalFor } from './context';
 import { formatError } from './format-error';
 import { freshAfterMutationPlugin } from './fresh-after-mutation.plugin';
+import { healthHandler } from './health';
 
 /** A 20 MB import file posted as a JSON string, with room for escaping. */
 const BODY_LIMIT = '64mb';
@@ -36,6 +37,7 @@ export async function createApp(opts: AppOptions): Promise<{ app: express.Expres
   await apollo.start();
   const app = express();
   app.disable('x-powered-by');
+  app.get('/health', healthHandler(opts.db));
   app.use(
     '/graphql',
     express.json({ limit: BODY_LIMIT }),

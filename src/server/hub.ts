@@ -1,5 +1,5 @@
 import { Config } from '../config';
-import { openDatabase } from '../db/database';
+import { Database, openDatabase } from '../db/database';
 import { DemoLoadSummary, loadDemoIfEmpty } from '../demo';
 import { logger } from '../logger';
 import { RunningServer, startServer } from './app';
@@ -13,29 +13,34 @@ export interface RunningHub {
 
 /** What `npm start` does: migrate, load the demo into an empty database, serve GraphQL and the dashboard. */
 export async function startHub(config: Config, opts: { demoToday?: string } = {}): Promise<RunningHub> {
+  const limits = {
+    poolSize: config.DB_POOL_SIZE,
+    acquireTimeoutMs: config.DB_ACQUIRE_TIMEOUT_MS,
+    statementTimeoutMs: config.STATEMENT_TIMEOUT_MS,
+  };
+  // Migrations and the first demo load may run statements longer than a request's time limit: on the
+  // real server they run on a connection of their own before the limited pool opens. (The embedded
+  // database has no statement timeout and one connection: it is opened once.)
+  let demo: DemoLoadSummary | null = null;
+  if (config.DATABASE_URL) {
+    const setup = await openDatabase({ url: config.DATABASE_URL, migrate: true });
+    try {
+      demo = await loadDemo(setup, config, opts);
+    } finally {
+      await setup.close();
+    }
+  }
   const db = await openDatabase({
     url: config.DATABASE_URL,
     dataDir: config.ALP_HUB_DATA_DIR,
-    migrate: true,
+    migrate: !config.DATABASE_URL,
+    limits,
   });
   try {
     logger.info(
       db.embedded ? `embedded database in ${config.ALP_HUB_DATA_DIR}` : 'PostgreSQL from DATABASE_URL',
     );
-    const demo =
-      config.DEMO_PUPILS > 0
-        ? await loadDemoIfEmpty(db, {
-            seed: config.DEMO_SEED,
-            pupils: config.DEMO_PUPILS,
-            today: opts.demoToday,
-          })
-        : null;
-    if (demo) {
-      const rows = demo.files.reduce((n, f) => n + f.rows, 0);
-      logger.info(
-        `loaded the demo authorities (${rows} rows) in ${Math.round(demo.generateMs + demo.importMs)} ms`,
-      );
-    }
+    if (db.embedded) demo = await loadDemo(db, config, opts);
     const server = await startServer({ db, port: config.PORT, host: config.HOST });
     logger.info(`GraphQL at ${server.url}; dashboard at ${server.url.replace(/\/graphql$/, '/')}`);
     return {
@@ -50,4 +55,24 @@ export async function startHub(config: Config, opts: { demoToday?: string } = {}
     await db.close();
     throw err;
   }
+}
+
+async function loadDemo(
+  db: Database,
+  config: Config,
+  opts: { demoToday?: string },
+): Promise<DemoLoadSummary | null> {
+  if (config.DEMO_PUPILS === 0) return null;
+  const demo = await loadDemoIfEmpty(db, {
+    seed: config.DEMO_SEED,
+    pupils: config.DEMO_PUPILS,
+    today: opts.demoToday,
+  });
+  if (demo) {
+    const rows = demo.files.reduce((n, f) => n + f.rows, 0);
+    logger.info(
+      `loaded the demo authorities (${rows} rows) in ${Math.round(demo.generateMs + demo.importMs)} ms`,
+    );
+  }
+  return demo;
 }
