@@ -12,6 +12,8 @@ const envSchema = z.object({
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   DB_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(0).default(5_000),
   STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
+  /** Server processes sharing the port (Node cluster); the real server only (docs/performance.md). */
+  ALP_HUB_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -1,6 +1,8 @@
 import 'reflect-metadata';
+import cluster from 'node:cluster';
 import { loadConfig } from './config';
 import { logger } from './logger';
+import { startWorkers } from './server/cluster';
 import { startHub } from './server/hub';
 
 /** `npm start`. */
@@ -15,10 +17,21 @@ async function main(): Promise<void> {
     logger.fatal({ err }, 'uncaught exception; stopping');
     process.exit(1);
   });
-  const hub = await startHub(loadConfig());
+  const config = loadConfig();
+  let close: () => Promise<void>;
+  if (config.ALP_HUB_WORKERS > 1 && config.DATABASE_URL) {
+    close = await startWorkers({ ...config, DATABASE_URL: config.DATABASE_URL });
+    if (cluster.isWorker) return;
+  } else {
+    if (config.ALP_HUB_WORKERS > 1)
+      logger.warn(
+        'the embedded database lives in one process: ALP_HUB_WORKERS is ignored without DATABASE_URL',
+      );
+    close = (await startHub(config)).close;
+  }
   const stop = async (signal: string) => {
     logger.info({ signal }, 'stopping');
-    await hub.close();
+    await close();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));

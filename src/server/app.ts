@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
@@ -32,7 +33,12 @@ export async function createApp(opts: AppOptions): Promise<{ app: express.Expres
     formatError,
     introspection: true,
     includeStacktraceInErrorResponses: false,
-    plugins: [ApolloServerPluginLandingPageLocalDefault({ footer: false }), freshAfterMutationPlugin],
+    // no cache hints are set: the cache-control plugin would only add a hook to every field resolved
+    plugins: [
+      ApolloServerPluginLandingPageLocalDefault({ footer: false }),
+      ApolloServerPluginCacheControlDisabled(),
+      freshAfterMutationPlugin,
+    ],
   });
   await apollo.start();
   const app = express();

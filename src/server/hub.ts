@@ -12,24 +12,35 @@ export interface RunningHub {
 }
 
 /** What `npm start` does: migrate, load the demo into an empty database, serve GraphQL and the dashboard. */
-export async function startHub(config: Config, opts: { demoToday?: string } = {}): Promise<RunningHub> {
+/**
+ * On the real server: migrations and the first demo load, on a connection of their own (they may run
+ * statements longer than a request's time limit). Done once, before any server process opens its pool.
+ */
+export async function prepareServerDatabase(
+  config: Config & { DATABASE_URL: string },
+  opts: { demoToday?: string } = {},
+): Promise<DemoLoadSummary | null> {
+  const setup = await openDatabase({ url: config.DATABASE_URL, migrate: true });
+  try {
+    return await loadDemo(setup, config, opts);
+  } finally {
+    await setup.close();
+  }
+}
+
+export async function startHub(
+  config: Config,
+  opts: { demoToday?: string; prepared?: boolean } = {},
+): Promise<RunningHub> {
   const limits = {
     poolSize: config.DB_POOL_SIZE,
     acquireTimeoutMs: config.DB_ACQUIRE_TIMEOUT_MS,
     statementTimeoutMs: config.STATEMENT_TIMEOUT_MS,
   };
-  // Migrations and the first demo load may run statements longer than a request's time limit: on the
-  // real server they run on a connection of their own before the limited pool opens. (The embedded
-  // database has no statement timeout and one connection: it is opened once.)
+  // The embedded database has no statement timeout and one connection: it is opened once.
   let demo: DemoLoadSummary | null = null;
-  if (config.DATABASE_URL) {
-    const setup = await openDatabase({ url: config.DATABASE_URL, migrate: true });
-    try {
-      demo = await loadDemo(setup, config, opts);
-    } finally {
-      await setup.close();
-    }
-  }
+  if (config.DATABASE_URL && !opts.prepared)
+    demo = await prepareServerDatabase({ ...config, DATABASE_URL: config.DATABASE_URL }, opts);
   const db = await openDatabase({
     url: config.DATABASE_URL,
     dataDir: config.ALP_HUB_DATA_DIR,
