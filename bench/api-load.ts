@@ -124,6 +124,24 @@ function rssMb(pid: number): number {
   return Math.round(kb / 1024);
 }
 
+/**
+ * CPU seconds (user + system) the server and its workers have used so far: per request, a figure that
+ * the machine's other load changes much less than requests per second.
+ */
+function cpuSeconds(pid: number): number {
+  const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean);
+  let ticks = 0;
+  for (const p of [String(pid), ...children]) {
+    // the fields after the command name, which is in parentheses and may hold spaces
+    const fields = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1].split(' ');
+    ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return ticks / 100;
+}
+
 /** Transactions of the database so far; each autocommit statement of the server is one. */
 async function transactions(serverUrl: string, dbName: string): Promise<number> {
   const c = new Client({ connectionString: serverUrl });
@@ -149,6 +167,8 @@ async function load(url: string, query: string, connections: number, seconds: nu
     body: JSON.stringify({ query }),
     connections,
     duration: seconds,
+    // a slow answer on a loaded machine is not an error: only the server's own failures count
+    timeout: 120,
     expectBody: expected,
   });
   return {
@@ -197,18 +217,27 @@ async function main(): Promise<void> {
         const s = await start(v, scratch.url, o.port);
         try {
           await load(s.url, PLACEMENTS, 10, 3, expectedPlacements); // warm-up: JIT, caches, pool
+          const pid = s.child.pid as number;
           const t0 = await transactions(serverUrl, dbName);
+          const c0 = cpuSeconds(pid);
           const placements = await load(s.url, PLACEMENTS, 10, o.seconds, expectedPlacements);
+          const c1 = cpuSeconds(pid);
           const t1 = await transactions(serverUrl, dbName);
+          const c2 = cpuSeconds(pid);
           const indicators = await load(s.url, INDICATORS, 20, o.seconds, expectedIndicators);
+          const c3 = cpuSeconds(pid);
           (results[v.name] ??= []).push({
             round: round + 1,
             placements: {
               ...placements,
               // the statistics reader's own transaction (one per reading) is subtracted
               statementsPerRequest: Number(((t1 - t0 - 1) / placements.requests).toFixed(2)),
+              serverCpuMsPerRequest: Number((((c1 - c0) * 1000) / placements.requests).toFixed(1)),
             },
-            indicators,
+            indicators: {
+              ...indicators,
+              serverCpuMsPerRequest: Number((((c3 - c2) * 1000) / indicators.requests).toFixed(1)),
+            },
             rssMb: rssMb(s.child.pid as number),
           });
         } finally {
@@ -241,12 +270,12 @@ async function main(): Promise<void> {
   } finally {
     await scratch.drop();
   }
-  const ratio = (name: string) => {
+  type Figures = { requestsPerSecond: number; serverCpuMsPerRequest: number };
+  const ratio = (name: string, key: keyof Figures) => {
     const base = results.before ?? results.after;
-    const rps = (rs: Record<string, unknown>[]) =>
-      rs.reduce((a, r) => a + (r.placements as { requestsPerSecond: number }).requestsPerSecond, 0) /
-      rs.length;
-    return Number((rps(results[name]) / rps(base)).toFixed(2));
+    const mean = (rs: Record<string, unknown>[]) =>
+      rs.reduce((a, r) => a + (r.placements as Figures)[key], 0) / rs.length;
+    return Number((mean(results[name]) / mean(base)).toFixed(2));
   };
   console.log(
     JSON.stringify(
@@ -255,7 +284,12 @@ async function main(): Promise<void> {
         node: process.version,
         seconds: o.seconds,
         results,
-        placementsRequestsPerSecondVsBefore: Object.fromEntries(variants.map((v) => [v.name, ratio(v.name)])),
+        listRequestsPerSecondVsBefore: Object.fromEntries(
+          variants.map((v) => [v.name, ratio(v.name, 'requestsPerSecond')]),
+        ),
+        listServerCpuPerRequestVsBefore: Object.fromEntries(
+          variants.map((v) => [v.name, ratio(v.name, 'serverCpuMsPerRequest')]),
+        ),
         memory,
       },
       null,

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Client } from 'pg';
 import request from 'supertest';
 import { createDataSource } from '../../src/db/data-source';
@@ -5,6 +6,7 @@ import { Database, openDatabase, PoolLimits } from '../../src/db/database';
 import { createScratchDatabase, ScratchDatabase } from '../../src/db/scratch-database';
 import { RunningServer, startServer } from '../../src/server/app';
 import { checkHealth } from '../../src/server/health';
+import { spawnSource } from '../support/child';
 import { createTestDatabase } from '../support/database';
 import { freePort } from '../support/private-postgres';
 
@@ -161,5 +163,40 @@ const serverUrl = process.env.DATABASE_URL;
     expect(await gql(server, '{ providers(first: 1) { totalCount } }')).toEqual({
       data: { providers: { totalCount: 0 } },
     });
+  });
+
+  it('ALP_HUB_WORKERS=2: two server processes on one port; one that dies is replaced; SIGTERM stops all', async () => {
+    const port = await freePort();
+    const hub = spawnSource('src/main.ts', [], {
+      DATABASE_URL: scratch.url,
+      PORT: String(port),
+      DEMO_PUPILS: '0',
+      ALP_HUB_WORKERS: '2',
+      LOG_LEVEL: 'info',
+    });
+    const workers = () =>
+      readFileSync(`/proc/${hub.process.pid}/task/${hub.process.pid}/children`, 'utf8')
+        .trim()
+        .split(/\s+/)
+        .filter(Boolean)
+        .map(Number);
+    const url = `http://127.0.0.1:${port}`;
+    try {
+      await hub.waitForOutput(/GraphQL at [\s\S]*GraphQL at /);
+      expect(workers()).toHaveLength(2);
+      for (let i = 0; i < 10; i++)
+        expect((await request(url).post('/graphql').send({ query: PUPILS })).body).toEqual({
+          data: { pupils: { totalCount: 0 } },
+        });
+      const [first] = workers();
+      process.kill(first, 'SIGKILL');
+      await hub.waitForOutput(/starting another[\s\S]*GraphQL at [\s\S]*GraphQL at [\s\S]*GraphQL at /);
+      expect(workers()).toHaveLength(2);
+      expect(workers()).not.toContain(first);
+      expect((await request(url).get('/health')).status).toBe(200);
+    } finally {
+      hub.process.kill('SIGTERM');
+    }
+    expect(await hub.exited).toBe(0);
   });
 });

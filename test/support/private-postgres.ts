@@ -47,8 +47,9 @@ function asPostgres(cmd: string, args: string[]): void {
   execFileSync('runuser', ['-u', 'postgres', '--', cmd, ...args], { stdio: 'pipe' });
 }
 
-export async function startPrivatePostgres(): Promise<PrivatePostgres> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'alp-pg-'));
+/** `parent`: the folder to make the cluster in (a small filesystem, for a full disk); default the temp folder. */
+export async function startPrivatePostgres(parent = os.tmpdir()): Promise<PrivatePostgres> {
+  const dir = mkdtempSync(path.join(parent, 'alp-pg-'));
   chownSync(dir, uidOf('postgres'), gidOf('postgres'));
   const data = path.join(dir, 'data');
   const port = await freePort();
@@ -84,6 +85,24 @@ function uidOf(user: string): number {
 }
 function gidOf(user: string): number {
   return Number(execFileSync('id', ['-g', user]).toString().trim());
+}
+
+/** A tmpfs of `mb` megabytes mounted on a new folder, or why one cannot be (not root, no permission). */
+export function mountSmallDisk(mb: number): { dir: string; unmount(): void } | string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'alp-disk-'));
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${mb}m,mode=0755`, 'tmpfs', dir], { stdio: 'pipe' });
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    return `cannot mount a small filesystem for a full disk: ${(err as Error).message.split('\n')[0]}`;
+  }
+  return {
+    dir,
+    unmount() {
+      execFileSync('umount', [dir]);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** Ends every other backend of the cluster's database `dbName`: a dropped connection. */
