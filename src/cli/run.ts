@@ -17,7 +17,8 @@ const SIGNAL_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
  * command whose work never settled (a promise left waiting on a connection that died: without this
  * check Node runs out of work and exits 0 as if all were done).
  */
-export async function run(argv: string[]): Promise<void> {
+/** `program` is the CLI itself, or a stand-in in tests. */
+export async function run(argv: string[], program: (argv: string[]) => Promise<void> = main): Promise<void> {
   const command = argv[2] && !argv[2].startsWith('-') ? `alp-hub ${argv[2]}` : 'alp-hub';
   let settled = false;
   const fail = (text: string, code = 1) => {
@@ -38,7 +39,7 @@ export async function run(argv: string[]): Promise<void> {
       );
   });
   try {
-    await main(argv);
+    await program(argv);
     settled = true;
   } catch (err) {
     fail(describeFailure(err));
