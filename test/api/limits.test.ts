@@ -198,5 +198,6 @@ const serverUrl = process.env.DATABASE_URL;
       hub.process.kill('SIGTERM');
     }
     expect(await hub.exited).toBe(0);
-  });
+    // three processes start and compile the sources: minutes on a loaded two-core machine
+  }, 600_000);
 });

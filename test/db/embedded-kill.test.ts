@@ -5,6 +5,9 @@ import { writeFixture } from '../../bench/attendance-fixture';
 import { openDatabase } from '../../src/db/database';
 import { spawnCli, spawnSource } from '../support/child';
 
+// each test starts several processes (the CLI, a server, a cluster): minutes on a loaded machine
+jest.setTimeout(600_000);
+
 /**
  * The embedded database (PGlite in a folder) killed with SIGKILL while it writes, then opened again:
  * every change whose COMMIT had returned is there, nothing of a transaction in progress is, and an

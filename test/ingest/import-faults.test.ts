@@ -15,6 +15,9 @@ import {
   waitForStatement,
 } from '../support/private-postgres';
 
+// each test starts several processes (the CLI, a server, a cluster): minutes on a loaded machine
+jest.setTimeout(600_000);
+
 /**
  * An import interrupted at any moment, on a PostgreSQL 15 cluster of this file's own (the shared
  * server is never restarted): the CLI and the server run as child processes, as an operator runs them.
