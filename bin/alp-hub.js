@@ -3,7 +3,7 @@
 const path = require('node:path');
 const fs = require('node:fs');
 
-const entry = path.join(__dirname, '..', 'dist', 'src', 'cli', 'main.js');
+const entry = path.join(__dirname, '..', 'dist', 'src', 'cli', 'run.js');
 if (!fs.existsSync(entry)) {
   console.error('alp-hub is not built yet: run `npm run build` (npm install does it through `prepare`).');
   process.exit(1);
@@ -13,9 +13,4 @@ process.stdout.on('error', (err) => {
   if (err.code === 'EPIPE') process.exit(0);
   throw err;
 });
-require(entry)
-  .main(process.argv)
-  .catch((err) => {
-    console.error(err instanceof Error ? err.message : err);
-    process.exit(1);
-  });
+require(entry).run(process.argv);

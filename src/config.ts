@@ -17,6 +17,12 @@ const envSchema = z.object({
   NODE_ENV: z.string().optional(),
   /** Origins allowed to call the API from a browser (comma-separated); none by default. */
   CORS_ORIGINS: z.string().optional(),
+  /** The server's database limits (src/db/database.ts PoolLimits); the CLI has none. */
+  DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  DB_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(0).default(5_000),
+  STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
+  /** Server processes sharing the port (Node cluster); the real server only (docs/performance.md). */
+  ALP_HUB_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { auditImport } from '../audit/import-audit';
 import type { Principal } from '../auth/principal';
 import { Database } from '../db/database';
+import { databaseFailure, describeFailure } from '../db/db-failure';
 import {
   errorsCsv,
   IMPORT_KINDS,
@@ -15,6 +16,7 @@ import {
 } from '../ingest';
 import { withDatabase } from './database';
 import { cliOperator } from './operator';
+import { setInProgress } from './run';
 
 /** Bad rows printed to the terminal; all of them go to the .errors.csv file. */
 const PRINTED_ERRORS = 20;
@@ -65,6 +67,13 @@ async function reportRejected(file: string, r: ImportResult): Promise<number> {
   return 1;
 }
 
+/** What a file that failed as a whole (not its rows) prints: which file, that nothing of it is stored, why. */
+function failureLine(file: string, err: unknown): string {
+  // importFolder's IngestErrors already start with the file's name
+  if (err instanceof IngestError) return `${err.message}; nothing of that file was stored`;
+  return `${path.basename(file)}: not imported, nothing of it was stored: ${describeFailure(err)}`;
+}
+
 /** The command itself, on an open database (tests call it directly). Returns the exit code. */
 export async function runImport(
   db: Database,
@@ -72,20 +81,29 @@ export async function runImport(
   target: string,
   opts: ImportCommandOptions,
 ): Promise<number> {
+  let current = target;
+  const done: string[] = [];
+  const starting = (file: string) => {
+    current = file;
+    setInProgress(`nothing of ${path.basename(file)} was stored${done.length ? `; ${imported(done)}` : ''}`);
+  };
   try {
     const isFolder = (await stat(target).catch(() => null))?.isDirectory() ?? false;
     if (isFolder) {
       if (opts.kind) throw new IngestError('INGEST_BAD_REQUEST', '--kind is for one file, not a folder');
       let rejected: { file: string; result: ImportResult } | undefined;
-      const done: { file: string; result: ImportResult }[] = [];
+      const audited: { file: string; result: ImportResult }[] = [];
       const results = await importFolder(db, principal, target, {
+        onFileStart: starting,
         onFile: (file, result) => {
-          done.push({ file, result });
-          if (result.errors.length === 0) console.log(describe(file, result));
-          else rejected = { file, result };
+          audited.push({ file, result });
+          if (result.errors.length === 0) {
+            console.log(describe(file, result));
+            done.push(path.basename(file));
+          } else rejected = { file, result };
         },
       });
-      for (const { file, result } of done)
+      for (const { file, result } of audited)
         await auditImport(db.dataSource, principal, 'import', path.basename(file), result);
       if (!rejected) {
         console.log(`imported ${results.length} file${results.length === 1 ? '' : 's'}`);
@@ -108,14 +126,26 @@ export async function runImport(
           ? `unknown kind ${kind}; kinds are ${IMPORT_KINDS.join(', ')}`
           : `cannot tell the kind of ${path.basename(target)}: name it <kind>.csv or give --kind`,
       );
+    starting(target);
     const result = await importFile(db, principal, kind, { path: target }, { format: opts.format });
     await auditImport(db.dataSource, principal, 'import', path.basename(target), result);
     if (result.errors.length > 0) return reportRejected(target, result);
     console.log(describe(target, result));
     return 0;
   } catch (err) {
-    if (!(err instanceof IngestError)) throw err;
-    console.error(`${err.message}; nothing of that file was stored`);
+    // a bug is not a rejected file: it goes on to the top level, which reports it as unexpected
+    if (!(err instanceof IngestError) && !databaseFailure(err)) throw err;
+    const folderNote =
+      current === target
+        ? ''
+        : `; ${done.length ? imported(done) : 'no file before it was imported'}; the files after it were not imported`;
+    console.error(`${failureLine(current, err)}${folderNote}`);
     return 1;
+  } finally {
+    setInProgress(undefined);
   }
+}
+
+function imported(files: string[]): string {
+  return `${files.join(', ')} ${files.length === 1 ? 'is' : 'are'} imported`;
 }

@@ -10,6 +10,10 @@ export interface DataSourceOptions {
   logger?: Logger;
   /** Session settings sent when each connection opens (PostgreSQL's `options` startup parameter). */
   sessionSettings?: Record<string, string>;
+  /** How long a query waits for a free pool connection before failing as busy; 0 waits forever. */
+  acquireTimeoutMs?: number;
+  /** The server cancels any statement running longer (PostgreSQL's statement_timeout); 0 is none. */
+  statementTimeoutMs?: number;
 }
 
 /**
@@ -33,6 +37,8 @@ export function createDataSource(opts: DataSourceOptions): DataSource {
     logger: opts.logger,
     extra: {
       max: opts.poolSize ?? 10,
+      ...(opts.acquireTimeoutMs ? { connectionTimeoutMillis: opts.acquireTimeoutMs } : {}),
+      ...(opts.statementTimeoutMs ? { statement_timeout: opts.statementTimeoutMs } : {}),
       ...(opts.sessionSettings && {
         options: Object.entries(opts.sessionSettings)
           .map(([name, value]) => `-c ${name}=${value}`)

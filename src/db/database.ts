@@ -24,6 +24,17 @@ export interface OpenOptions {
    * its database; `command` (the default) uses a running server's, or holds the folder while it runs.
    */
   role?: OpenRole;
+  /** Limits for a server that answers requests (the CLI has none: an import may run for minutes). */
+  limits?: PoolLimits;
+}
+
+export interface PoolLimits {
+  /** Connections of the pool on the real server (the embedded one always has one). */
+  poolSize?: number;
+  /** A query that waits longer than this for a connection fails as busy. */
+  acquireTimeoutMs?: number;
+  /** The real server cancels a statement that runs longer (PGlite has no statement timeout). */
+  statementTimeoutMs?: number;
 }
 
 export type OpenRole = 'server' | 'command';
@@ -74,7 +85,9 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   if (!url) throw new Error('no database URL');
   const dataSource = createDataSource({
     url,
-    poolSize: embeddedServer ? 1 : 10,
+    poolSize: embeddedServer ? 1 : (opts.limits?.poolSize ?? 10),
+    acquireTimeoutMs: opts.limits?.acquireTimeoutMs,
+    statementTimeoutMs: embeddedServer ? undefined : opts.limits?.statementTimeoutMs,
     logger: opts.logger,
     // the embedded database lives in this process's memory: it keeps its defaults
     sessionSettings: embeddedServer ? undefined : SERVER_SESSION_SETTINGS,

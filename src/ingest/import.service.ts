@@ -68,6 +68,8 @@ export async function importFile(
 export interface FolderOptions extends Omit<ImportOptions, 'format'> {
   /** Told of each file as soon as it is done (the CLI prints progress with it). */
   onFile?: (file: string, result: ImportResult) => void;
+  /** Told of each file before it starts (so a failure that is not an IngestError can be placed). */
+  onFileStart?: (file: string) => void;
 }
 
 /**
@@ -103,6 +105,7 @@ export async function importFolder(
   const results: ImportResult[] = [];
   for (const { kind, file } of files) {
     let result: ImportResult;
+    opts.onFileStart?.(file);
     try {
       result = await importFile(db, principal, kind, { path: file }, opts);
     } catch (err) {

@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { PoolClient } from 'pg';
 import { CopyStreamQuery, from as copyFrom } from 'pg-copy-streams';
 import { KindDefinition, stagedColumns } from './kind-definition';
@@ -53,30 +52,87 @@ export function copyRow(values: (string | null)[]): string {
   return `${line}\n`;
 }
 
-/** COPY FROM STDIN in text format, flushed in chunks, waiting on the socket so memory stays flat. */
+/**
+ * COPY FROM STDIN in text format, flushed in chunks, waiting on the socket so memory stays flat.
+ *
+ * When the connection dies mid-COPY (a server restart, a terminated backend), pg reports it once, as
+ * an 'error' on the stream, possibly while nothing is waiting on it; after that no 'drain' or 'finish'
+ * ever comes. So the first error is kept and every wait checks it, or a wait would never settle and
+ * Node, with nothing left to do, would exit 0 as if the import had finished.
+ */
 class CopyWriter implements StagingWriter {
   private readonly sql: string;
   /** The COPY in progress; started by the first write after construction or a pause. */
   private stream: CopyStreamQuery | undefined;
   private chunk = '';
+  /** The first error of any COPY of this writer, or of the connection under it. */
+  private failure: Error | undefined;
+  private readonly detach: () => void;
 
   constructor(
     private readonly client: PoolClient,
     def: KindDefinition,
   ) {
     this.sql = `COPY ingest_stage (${stagingColumns(def)}) FROM STDIN`;
+    const onError = (err: Error) => {
+      this.failure ??= err;
+    };
+    const onEnd = () => {
+      this.failure ??= new Error('the database connection closed during the import');
+    };
+    client.on('error', onError);
+    client.once('end', onEnd);
+    this.detach = () => {
+      client.off('error', onError);
+      client.off('end', onEnd);
+    };
   }
 
   write(values: (string | null)[]): void {
     this.chunk += copyRow(values);
   }
 
+  private open(): CopyStreamQuery {
+    if (this.failure) throw this.failure;
+    if (!this.stream) {
+      const stream = this.client.query(copyFrom(this.sql));
+      stream.on('error', (err: Error) => {
+        this.failure ??= err;
+      });
+      this.stream = stream;
+    }
+    return this.stream;
+  }
+
+  /** Resolves on `event` of the stream; rejects on the stream's or the connection's first failure. */
+  private until(stream: CopyStreamQuery, event: 'drain' | 'finish'): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.failure) return reject(this.failure);
+      const done = (err?: Error) => {
+        stream.off(event, ok);
+        stream.off('error', fail);
+        this.client.off('error', fail);
+        this.client.off('end', ended);
+        if (err) reject(err);
+        else resolve();
+      };
+      const ok = () => done();
+      const fail = (err: Error) => done(this.failure ?? err);
+      const ended = () => done(this.failure ?? new Error('the database connection closed during the import'));
+      stream.once(event, ok);
+      stream.once('error', fail);
+      this.client.once('error', fail);
+      this.client.once('end', ended);
+    });
+  }
+
   async drain(): Promise<void> {
+    if (this.failure) throw this.failure;
     if (this.chunk.length === 0) return;
-    this.stream ??= this.client.query(copyFrom(this.sql));
-    const ok = this.stream.write(this.chunk);
+    const stream = this.open();
+    const ok = stream.write(this.chunk);
     this.chunk = '';
-    if (!ok) await once(this.stream, 'drain');
+    if (!ok) await this.until(stream, 'drain');
   }
 
   async pause(): Promise<void> {
@@ -84,20 +140,33 @@ class CopyWriter implements StagingWriter {
     const stream = this.stream;
     this.stream = undefined;
     if (!stream) return;
-    const done = once(stream, 'finish');
+    const done = this.until(stream, 'finish');
     stream.end();
     await done;
   }
 
-  finish(): Promise<void> {
-    return this.pause();
+  async finish(): Promise<void> {
+    try {
+      await this.pause();
+    } finally {
+      this.detach();
+    }
   }
 
   async abort(): Promise<void> {
     this.chunk = '';
-    if (!this.stream || this.stream.destroyed || this.stream.writableFinished) return;
-    // Ending the COPY (rather than destroying it) keeps the protocol in step; the rows go with ROLLBACK.
-    await this.finish().catch(() => undefined);
+    const stream = this.stream;
+    this.stream = undefined;
+    try {
+      // A dead connection has nothing to keep in step: ending its COPY would wait forever.
+      if (this.failure || !stream || stream.destroyed || stream.writableFinished) return;
+      // Ending the COPY (rather than destroying it) keeps the protocol in step; the rows go with ROLLBACK.
+      const done = this.until(stream, 'finish');
+      stream.end();
+      await done.catch(() => undefined);
+    } finally {
+      this.detach();
+    }
   }
 }
 

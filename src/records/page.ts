@@ -10,7 +10,8 @@ export interface Page<T> {
   rows: { cursor: string; row: T }[];
   hasNextPage: boolean;
   endCursor: string | null;
-  totalCount: number;
+  /** Counted when first asked for (a list that does not select `totalCount` costs one statement less). */
+  totalCount: () => Promise<number>;
 }
 
 /** Cursors are opaque to clients: base64url of the record's surrogate id, prefixed so junk is caught. */
@@ -27,7 +28,7 @@ export function decodeCursor(cursor: string): number {
 
 /**
  * One page of `qb` in id order (keyset pagination: stable while records are added), plus the count of
- * all matching records. Two statements whatever the page size.
+ * all matching records when asked for. One statement whatever the page size, two with the count.
  */
 export async function pageOf<T extends ObjectLiteral & { id: number }>(
   qb: SelectQueryBuilder<T>,
@@ -35,7 +36,8 @@ export async function pageOf<T extends ObjectLiteral & { id: number }>(
 ): Promise<Page<T>> {
   const alias = qb.alias;
   const afterId = page.after ? decodeCursor(page.after) : null;
-  const totalCount = await qb.clone().getCount();
+  const countQb = qb.clone();
+  let counted: Promise<number> | undefined;
   const rowsQb = qb
     .clone()
     .orderBy(`${alias}.id`, 'ASC')
@@ -47,6 +49,9 @@ export async function pageOf<T extends ObjectLiteral & { id: number }>(
     rows,
     hasNextPage: found.length > page.first,
     endCursor: rows.length ? rows[rows.length - 1].cursor : null,
-    totalCount,
+    totalCount: () => {
+      counted ??= countQb.getCount();
+      return counted;
+    },
   };
 }

@@ -44,7 +44,8 @@ export interface ConnectionShape<T> {
   edges: EdgeShape<T>[];
   nodes: T[];
   pageInfo: PageInfo;
-  totalCount: number;
+  /** A promise from a getter when counting costs a statement: only a query that selects it counts. */
+  totalCount: number | Promise<number>;
 }
 
 /**
@@ -73,7 +74,7 @@ export function Connection<T extends object>(node: ClassType<T>, name: string) {
     pageInfo: PageInfo;
 
     @Field(() => NonNegativeInt, { description: 'How many records match the filters, across all pages.' })
-    totalCount: number;
+    totalCount: number | Promise<number>;
   }
   return ConnectionClass;
 }
@@ -84,7 +85,7 @@ export function connectionOf<R, T>(
     rows: { cursor: string; row: R }[];
     hasNextPage: boolean;
     endCursor: string | null;
-    totalCount: number;
+    totalCount: () => Promise<number>;
   },
   map: (row: R) => T,
 ): ConnectionShape<T> {
@@ -93,6 +94,8 @@ export function connectionOf<R, T>(
     edges,
     nodes: edges.map((e) => e.node),
     pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
-    totalCount: page.totalCount,
+    get totalCount() {
+      return page.totalCount();
+    },
   };
 }

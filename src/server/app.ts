@@ -2,7 +2,10 @@ import { once } from 'node:events';
 import { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import helmet from 'helmet';
@@ -19,6 +22,7 @@ import { buildHubSchema } from '../schema/build-schema';
 import { Context, createContext } from './context';
 import { formatError } from './format-error';
 import { freshAfterMutationPlugin } from './fresh-after-mutation.plugin';
+import { healthHandler } from './health';
 import { addressLimiter, armor, DEFAULT_RATE_LIMITS, RateLimits, userLimiter } from './security';
 
 /** JSON bodies: a GraphQL operation with its variables. Files go through the CLI or the upload route. */
@@ -50,8 +54,10 @@ export async function createApp(opts: AppOptions): Promise<{ app: express.Expres
     introspection: !production,
     includeStacktraceInErrorResponses: false,
     validationRules: protection.validationRules,
+    // no cache hints are set: the cache-control plugin would only add a hook to every field resolved
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
       ...protection.plugins,
       accessRulesPlugin,
       readAuditPlugin,
@@ -65,14 +71,7 @@ export async function createApp(opts: AppOptions): Promise<{ app: express.Expres
   app.use(helmet({ contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:'] } } }));
   app.use(cors(opts.corsOrigins ?? []));
   app.use(addressLimiter(limits));
-  app.get('/health', async (_req, res) => {
-    try {
-      await opts.db.dataSource.query('SELECT 1');
-      res.json({ status: 'ok' });
-    } catch {
-      res.status(503).json({ status: 'database unreachable' });
-    }
-  });
+  app.get('/health', healthHandler(opts.db));
   const oidc = opts.oidc === undefined ? loadOidcConfig() : opts.oidc;
   if (oidc) app.use(oidcRouter(opts.db, oidc));
   app.use(signInRouter(opts.db, oidc));

@@ -2,6 +2,7 @@ import { ApolloServerErrorCode, unwrapResolverError } from '@apollo/server/error
 import { ValidationError } from 'class-validator';
 import { GraphQLFormattedError } from 'graphql';
 import { ArgumentValidationError } from 'type-graphql';
+import { DatabaseFailureKind, databaseFailure } from '../db/db-failure';
 import { DomainError } from '../errors';
 import { logger } from '../logger';
 
@@ -19,6 +20,15 @@ const CLIENT_CODES = new Set<string>([
   'UNAUTHENTICATED',
   'QUERY_TOO_EXPENSIVE',
 ]);
+
+/** `extensions.code` of each database failure; a client retries the first three later. */
+export const DATABASE_CODES: Record<DatabaseFailureKind, string> = {
+  UNREACHABLE: 'DATABASE_UNAVAILABLE',
+  CONNECTION_LOST: 'DATABASE_UNAVAILABLE',
+  BUSY: 'SERVER_BUSY',
+  TIMEOUT: 'DATABASE_TIMEOUT',
+  DISK_FULL: 'DATABASE_DISK_FULL',
+};
 
 export interface FieldProblem {
   field: string;
@@ -85,6 +95,19 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
       code === ApolloServerErrorCode.BAD_USER_INPUT ? variableField(formatted.message) : undefined;
     const { stacktrace: _s, ...extensions } = formatted.extensions ?? {};
     return { ...formatted, extensions: { ...extensions, ...(field ? { field } : {}) } };
+  }
+
+  // The database failing is not the client's fault, but it is not a bug either: say what happened, so
+  // that an import never looks like a success and a client knows to retry.
+  const failure = databaseFailure(original);
+  if (failure) {
+    logger.warn({ err: original, path, failure: failure.kind }, 'database failure in a GraphQL request');
+    return {
+      message: failure.message,
+      locations,
+      path,
+      extensions: { code: DATABASE_CODES[failure.kind] },
+    };
   }
 
   logger.error({ err: original, path }, 'unexpected error in a GraphQL request');

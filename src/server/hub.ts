@@ -1,6 +1,6 @@
 import { operator } from '../auth/principal';
 import { Config } from '../config';
-import { openDatabase } from '../db/database';
+import { Database, openDatabase } from '../db/database';
 import { DemoLoadSummary, loadDemoIfEmpty } from '../demo';
 import { createDemoUsers, describeDemoUsers, readDemoUsers } from '../demo/demo-users';
 import { logger } from '../logger';
@@ -13,36 +13,47 @@ export interface RunningHub {
   close(): Promise<void>;
 }
 
-/** What `npm start` does: migrate, load the demo into an empty database, serve GraphQL and the dashboard. */
-export async function startHub(config: Config, opts: { demoToday?: string } = {}): Promise<RunningHub> {
+/**
+ * On the real server: migrations and the first demo load, on a connection of their own (they may run
+ * statements longer than a request's time limit). Done once, before any server process opens its pool.
+ */
+export async function prepareServerDatabase(
+  config: Config & { DATABASE_URL: string },
+  opts: { demoToday?: string } = {},
+): Promise<DemoLoadSummary | null> {
+  const setup = await openDatabase({ url: config.DATABASE_URL, migrate: true });
+  try {
+    return await loadDemo(setup, config, opts);
+  } finally {
+    await setup.close();
+  }
+}
+
+export async function startHub(
+  config: Config,
+  opts: { demoToday?: string; prepared?: boolean } = {},
+): Promise<RunningHub> {
+  const limits = {
+    poolSize: config.DB_POOL_SIZE,
+    acquireTimeoutMs: config.DB_ACQUIRE_TIMEOUT_MS,
+    statementTimeoutMs: config.STATEMENT_TIMEOUT_MS,
+  };
+  // The embedded database has no statement timeout and one connection: it is opened once.
+  let demo: DemoLoadSummary | null = null;
+  if (config.DATABASE_URL && !opts.prepared)
+    demo = await prepareServerDatabase({ ...config, DATABASE_URL: config.DATABASE_URL }, opts);
   const db = await openDatabase({
     url: config.DATABASE_URL,
     dataDir: config.ALP_HUB_DATA_DIR,
-    migrate: true,
+    migrate: !config.DATABASE_URL,
+    limits,
     role: 'server',
   });
   try {
     logger.info(
       db.embedded ? `embedded database in ${config.ALP_HUB_DATA_DIR}` : 'PostgreSQL from DATABASE_URL',
     );
-    const wantDemo =
-      config.DEMO_PUPILS > 0 && (db.embedded ? config.ALP_HUB_DEMO !== '0' : config.ALP_HUB_DEMO === '1');
-    const demo = wantDemo
-      ? await loadDemoIfEmpty(db, {
-          seed: config.DEMO_SEED,
-          pupils: config.DEMO_PUPILS,
-          today: opts.demoToday,
-        })
-      : null;
-    if (demo) {
-      const rows = demo.files.reduce((n, f) => n + f.rows, 0);
-      logger.info(
-        `loaded the demo authorities (${rows} rows) in ${Math.round(demo.generateMs + demo.importMs)} ms`,
-      );
-      await createDemoUsers(db, operator('demo'), config.ALP_HUB_DATA_DIR);
-    } else if (!db.embedded && config.DEMO_PUPILS > 0 && config.ALP_HUB_DEMO !== '1') {
-      logger.info('no demo data on a real database unless ALP_HUB_DEMO=1');
-    }
+    if (db.embedded) demo = await loadDemo(db, config, opts);
     const server = await startServer({
       db,
       port: config.PORT,
@@ -68,4 +79,31 @@ export async function startHub(config: Config, opts: { demoToday?: string } = {}
     await db.close();
     throw err;
   }
+}
+
+async function loadDemo(
+  db: Database,
+  config: Config,
+  opts: { demoToday?: string },
+): Promise<DemoLoadSummary | null> {
+  if (config.DEMO_PUPILS === 0) return null;
+  // an empty real database is a council's: synthetic pupils never go there unless asked for
+  if (!db.embedded && config.ALP_HUB_DEMO !== '1') {
+    logger.info('no demo data on a real database unless ALP_HUB_DEMO=1');
+    return null;
+  }
+  if (db.embedded && config.ALP_HUB_DEMO === '0') return null;
+  const demo = await loadDemoIfEmpty(db, {
+    seed: config.DEMO_SEED,
+    pupils: config.DEMO_PUPILS,
+    today: opts.demoToday,
+  });
+  if (demo) {
+    const rows = demo.files.reduce((n, f) => n + f.rows, 0);
+    logger.info(
+      `loaded the demo authorities (${rows} rows) in ${Math.round(demo.generateMs + demo.importMs)} ms`,
+    );
+    await createDemoUsers(db, operator('demo'), config.ALP_HUB_DATA_DIR);
+  }
+  return demo;
 }

@@ -67,3 +67,32 @@ describe('no N+1', () => {
     // seeding writes 1,100 audited records through the services
   }, 600_000);
 });
+
+describe('the three-level placements list (bench/api-load.ts)', () => {
+  const LIST =
+    '{ placements(first: 50) { nodes { placementRef pupil { upn school { name } } provider { name } } } }';
+
+  it('is four statements, page, pupils, schools, providers, for 5 or 50 placements; totalCount adds one', async () => {
+    const counter = new StatementCounter();
+    const api: TestApi = await startTestApi({ logger: counter });
+    try {
+      const f = factories(api.db);
+      const counts: number[] = [];
+      for (const target of [5, 50]) {
+        await seed(f, target - counts.length * 5);
+        counter.reset();
+        const res = await api.gql(LIST);
+        expect(res.errors).toBeUndefined();
+        expect(res.data.placements.nodes).toHaveLength(target);
+        counts.push(counter.count);
+      }
+      expect(counts).toEqual([4, 4]);
+      counter.reset();
+      const counted = await api.gql(LIST.replace('{ nodes', '{ totalCount nodes'));
+      expect(counted.data.placements.totalCount).toBe(50);
+      expect(counter.count).toBe(5);
+    } finally {
+      await api.close();
+    }
+  });
+});
