@@ -7,6 +7,7 @@ import { createTestDatabase } from './support/database';
 const TABLES = [
   'attendance',
   'attendance_code',
+  'attendance_span',
   'authority',
   'calendar_entry',
   'destination',

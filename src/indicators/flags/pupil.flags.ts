@@ -1,4 +1,14 @@
-import { attendanceOf, FlagDefinition, FlagFamily, fmt, knownOn, num, pct } from '../flag-definition';
+import {
+  ATTENDANCE_SPAN_TABLE,
+  ATTENDANCE_TABLE,
+  attendanceOf,
+  FlagDefinition,
+  FlagFamily,
+  fmt,
+  knownOn,
+  num,
+  pct,
+} from '../flag-definition';
 import { YEAR_RATES_PLACEHOLDER } from '../year-rates';
 
 /**
@@ -60,7 +70,8 @@ absence AS (
 -- those with none in those days.
 recent_latest AS (
   SELECT DISTINCT ON (pl.pupil_id) pl.pupil_id, a.code IN ('N', 'O') AS unexplained
-  FROM placement pl
+  FROM pupils p
+  JOIN placement pl ON pl.pupil_id = p.id
   -- the possible codes as an array computed once, filtered inside each placement's index range
   ${attendanceOf('pl.id', '$1::date - 6', '$1::date', `${knownOn('a', '$1::date')} AND a.code = ANY (ARRAY(SELECT code FROM attendance_code WHERE possible_session))`)}
   -- Only placements active in those days are probed. Safe as a filter: a pupil it leaves without a
@@ -68,47 +79,58 @@ recent_latest AS (
   WHERE pl.start_date <= $1::date AND (pl.end_date IS NULL OR pl.end_date >= $1::date - 6)
   ORDER BY pl.pupil_id, a.session_date DESC, a.session DESC, a.code IN ('N', 'O')
 ),
-unexplained_candidates AS (
-  SELECT p.* FROM pupils p
+-- The candidates' placements (narrow rows), then nothing below joins two populations whose sizes the
+-- planner would have to guess: per placement, one backward probe for the latest explained possible
+-- session; its pupil's latest over all placements by a window; then the possible sessions after it,
+-- one index range per placement; per pupil, and only then the pupil's columns.
+-- Placements without a mark on or before the date have nothing to read (attendance_span).
+unexplained_placements AS MATERIALIZED (
+  SELECT pl.id, p.id AS pupil_id, sp.last_date AS last_mark
+  FROM pupils p
   LEFT JOIN recent_latest r ON r.pupil_id = p.id
-  WHERE r.pupil_id IS NULL OR r.unexplained
+  JOIN placement pl ON pl.pupil_id = p.id
+  JOIN ${ATTENDANCE_SPAN_TABLE} sp ON sp.placement_id = pl.id AND sp.first_date <= $1::date
+  WHERE (r.pupil_id IS NULL OR r.unexplained) AND pl.start_date <= $1::date
 ),
-last_explained AS (
-  SELECT pl.pupil_id, max(le.session_date) AS last_date,
-         max((le.session_date - DATE '2000-01-01') * 2 + CASE le.session WHEN 'PM' THEN 1 ELSE 0 END) AS last_skey
-  FROM placement pl
-  JOIN unexplained_candidates p ON p.id = pl.pupil_id
+last_explained AS MATERIALIZED (
+  SELECT up.*,
+         max(le.session_date) OVER (PARTITION BY up.pupil_id) AS last_date,
+         max(le.skey) OVER (PARTITION BY up.pupil_id) AS last_skey
+  FROM unexplained_placements up
   LEFT JOIN LATERAL (
-    SELECT a.session_date, a.session
-    FROM attendance a
-    JOIN attendance_code c ON c.code = a.code AND c.possible_session
-    WHERE a.placement_id = pl.id AND a.session_date <= $1::date AND a.code NOT IN ('N', 'O')
+    SELECT a.session_date,
+           (a.session_date - DATE '2000-01-01') * 2 + CASE a.session WHEN 'PM' THEN 1 ELSE 0 END AS skey
+    FROM ${ATTENDANCE_TABLE} a
+    WHERE a.placement_id = up.id AND a.session_date <= $1::date AND a.code NOT IN ('N', 'O')
+      AND a.code = ANY (ARRAY(SELECT code FROM attendance_code WHERE possible_session))
       AND ${knownOn('a', '$1::date')}
     ORDER BY a.session_date DESC, a.session DESC
     LIMIT 1
   ) le ON true
-  WHERE pl.start_date <= $1::date
-  GROUP BY pl.pupil_id
 ),
-unexplained AS (
-  SELECT p.id, p.upn, p.authorities, p.s, min(x.session_date) AS since,
-         count(DISTINCT (x.session_date, x.session)) AS sessions
-  FROM unexplained_candidates p
-  JOIN last_explained le ON le.pupil_id = p.id
-  JOIN placement pl ON pl.pupil_id = p.id AND pl.start_date <= $1::date
+unexplained_runs AS (
+  SELECT le.pupil_id, min(x.session_date) AS since, count(DISTINCT (x.session_date, x.session)) AS sessions
+  FROM last_explained le
   CROSS JOIN LATERAL (
     SELECT a.session_date, a.session
-    FROM attendance a
-    JOIN attendance_code c ON c.code = a.code AND c.possible_session
-    WHERE a.placement_id = pl.id
+    FROM ${ATTENDANCE_TABLE} a
+    WHERE a.placement_id = le.id
       AND a.session_date BETWEEN coalesce(le.last_date, DATE '-infinity') AND $1::date
       AND (a.session_date - DATE '2000-01-01') * 2 + CASE a.session WHEN 'PM' THEN 1 ELSE 0 END
           > coalesce(le.last_skey, -2147483648)
+      AND a.code = ANY (ARRAY(SELECT code FROM attendance_code WHERE possible_session))
       AND ${knownOn('a', '$1::date')}
     OFFSET 0 -- keeps the per-placement index range scan: flattened, it becomes a scan of all history
   ) x
-  GROUP BY p.id, p.upn, p.authorities, p.s
-  HAVING count(DISTINCT (x.session_date, x.session)) >= ${num('p.s', 'unexplainedAbsenceSessions')}
+  -- a placement whose last mark is before its pupil's latest explained session has none after it
+  WHERE le.last_mark >= coalesce(le.last_date, DATE '-infinity')
+  GROUP BY le.pupil_id
+),
+unexplained AS (
+  SELECT p.id, p.upn, p.authorities, p.s, u.since, u.sessions
+  FROM unexplained_runs u
+  JOIN pupils p ON p.id = u.pupil_id
+  WHERE u.sessions >= ${num('p.s', 'unexplainedAbsenceSessions')}
 ),
 neet_scope AS (
   SELECT p.*, r.possible, r.attended::numeric / nullif(r.possible, 0) AS attendance_rate
