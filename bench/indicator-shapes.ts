@@ -55,8 +55,8 @@ const SHAPES: Record<string, Shape> = {
   },
   authorities: {
     description:
-      'three authorities with their own calendars and settings: 6,000 pupils, 7,500 placements of about 30 weeks',
-    demo: { pupils: 6000, placements: 7500, meanWeeks: 30, authorities: 3, historyYears: 1 },
+      'three authorities with their own calendars and settings: 6,000 pupils, 9,000 placements of about 40 weeks',
+    demo: { pupils: 6000, placements: 9000, meanWeeks: 40, authorities: 3, historyYears: 1 },
     settings: {
       '801': { absenceMinSessions: 20, persistentAbsenceRate: 0.15, attendanceReportingDays: 3 },
       '803': { unexplainedAbsenceSessions: 4, reviewIntervalWeeks: 8, lateReportingWindowDays: 14 },
@@ -64,11 +64,11 @@ const SHAPES: Record<string, Shape> = {
   },
   corrections: {
     description:
-      'heavy corrections: two authorities, 6,000 pupils, 7,500 placements; one mark in 5 re-recorded a day later, one in 15 again two days later',
-    demo: { pupils: 6000, placements: 7500, meanWeeks: 26, authorities: 2, historyYears: 1 },
+      'heavy corrections: two authorities, 6,000 pupils, 8,000 placements of about 36 weeks; one mark in 5 re-recorded 10 days later, one in 15 again 20 days later',
+    demo: { pupils: 6000, placements: 8000, meanWeeks: 36, authorities: 2, historyYears: 1 },
     corrections: [
-      { every: 5, days: 1 },
-      { every: 15, days: 3 },
+      { every: 5, days: 10 },
+      { every: 15, days: 20 },
     ],
   },
   large: {

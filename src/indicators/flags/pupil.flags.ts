@@ -142,8 +142,10 @@ neet_scope AS (
                 WHERE pl.pupil_id = p.id AND pl.start_date <= pa.d
                   AND (pl.end_date IS NULL OR pl.end_date >= pa.ay_start))
 ),
+-- Each pupil's factors carry the pupil's columns (every pupil here has "attends AP"), so the score
+-- needs no join of neet_scope with itself: planned as a nested loop, that is its size squared.
 neet_factors AS (
-  SELECT n.id, f.points, f.label
+  SELECT n.id, n.upn, n.authorities, n.s, f.points, f.label
   FROM neet_scope n
   CROSS JOIN params pa
   CROSS JOIN LATERAL (VALUES
@@ -165,11 +167,10 @@ neet_factors AS (
   WHERE f.points IS NOT NULL
 ),
 neet_risk AS (
-  SELECT n.id, n.upn, n.authorities, n.s, sum(f.points) AS score,
+  SELECT f.id, f.upn, f.authorities, f.s, sum(f.points) AS score,
          string_agg(f.label || ' ' || f.points, ', ' ORDER BY f.points DESC, f.label) AS factors
-  FROM neet_scope n
-  JOIN neet_factors f ON f.id = n.id
-  GROUP BY n.id, n.upn, n.authorities, n.s
+  FROM neet_factors f
+  GROUP BY f.id, f.upn, f.authorities, f.s
 ),
 latest_destination AS (
   SELECT DISTINCT ON (dn.pupil_id) dn.pupil_id, dn.activity, dn.recorded_on
