@@ -149,10 +149,10 @@ describe('indicator plans stay bounded', () => {
       )[0];
       worst = Math.max(worst, work(plan.Plan) / stored);
     }
-    console.log(JSON.stringify({ worst, stored }));
-    // measured at about WORST_MEASURED; a plan a hundred times worse fails, noise does not
+    // measured at 2.7 (the weekly pass of the series); a plan a hundred times worse fails. Rows, unlike
+    // times, do not vary with the load of the machine.
     expect(worst).toBeLessThan(WORK_BOUND);
   }, 600_000);
 });
 
-const WORK_BOUND = 20;
+const WORK_BOUND = 30;

@@ -68,16 +68,22 @@ absence AS (
 -- Only pupils whose latest possible session could be N or O need the probes below: those whose latest
 -- possible session of the last 7 days is N or O (an explained record of the same session wins), and
 -- those with none in those days.
-recent_latest AS (
-  SELECT DISTINCT ON (pl.pupil_id) pl.pupil_id, a.code IN ('N', 'O') AS unexplained
+-- Per pupil (a LATERAL per pupil, so no join whose size the planner must guess), whether the latest
+-- possible session of their placements active in those days is N or O (null: none).
+recent_latest AS MATERIALIZED (
+  SELECT p.id AS pupil_id, r.unexplained
   FROM pupils p
-  JOIN placement pl ON pl.pupil_id = p.id
-  -- the possible codes as an array computed once, filtered inside each placement's index range
-  ${attendanceOf('pl.id', '$1::date - 6', '$1::date', `${knownOn('a', '$1::date')} AND a.code = ANY (ARRAY(SELECT code FROM attendance_code WHERE possible_session))`)}
-  -- Only placements active in those days are probed. Safe as a filter: a pupil it leaves without a
-  -- recent record becomes a candidate, and the probes below read every placement.
-  WHERE pl.start_date <= $1::date AND (pl.end_date IS NULL OR pl.end_date >= $1::date - 6)
-  ORDER BY pl.pupil_id, a.session_date DESC, a.session DESC, a.code IN ('N', 'O')
+  LEFT JOIN LATERAL (
+    SELECT a.code IN ('N', 'O') AS unexplained
+    FROM placement pl
+    -- the possible codes as an array computed once, filtered inside each placement's index range
+    ${attendanceOf('pl.id', '$1::date - 6', '$1::date', `${knownOn('a', '$1::date')} AND a.code = ANY (ARRAY(SELECT code FROM attendance_code WHERE possible_session))`)}
+    -- Only placements active in those days are probed. Safe as a filter: a pupil it leaves without a
+    -- recent record becomes a candidate, and the probes below read every placement.
+    WHERE pl.pupil_id = p.id AND pl.start_date <= $1::date AND (pl.end_date IS NULL OR pl.end_date >= $1::date - 6)
+    ORDER BY a.session_date DESC, a.session DESC, a.code IN ('N', 'O')
+    LIMIT 1
+  ) r ON true
 ),
 -- The candidates' placements (narrow rows), then nothing below joins two populations whose sizes the
 -- planner would have to guess: per placement, one backward probe for the latest explained possible
@@ -85,12 +91,11 @@ recent_latest AS (
 -- one index range per placement; per pupil, and only then the pupil's columns.
 -- Placements without a mark on or before the date have nothing to read (attendance_span).
 unexplained_placements AS MATERIALIZED (
-  SELECT pl.id, p.id AS pupil_id, sp.last_date AS last_mark
-  FROM pupils p
-  LEFT JOIN recent_latest r ON r.pupil_id = p.id
-  JOIN placement pl ON pl.pupil_id = p.id
+  SELECT pl.id, r.pupil_id, sp.last_date AS last_mark
+  FROM recent_latest r
+  JOIN placement pl ON pl.pupil_id = r.pupil_id
   JOIN ${ATTENDANCE_SPAN_TABLE} sp ON sp.placement_id = pl.id AND sp.first_date <= $1::date
-  WHERE (r.pupil_id IS NULL OR r.unexplained) AND pl.start_date <= $1::date
+  WHERE coalesce(r.unexplained, true) AND pl.start_date <= $1::date
 ),
 last_explained AS MATERIALIZED (
   SELECT up.*,
