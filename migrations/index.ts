@@ -4,6 +4,7 @@ import { CheckAttendanceCode1764310000000 } from './1764310000000-CheckAttendanc
 import { CheckAttendancePlacementPerStatement1764320000000 } from './1764320000000-CheckAttendancePlacementPerStatement';
 import { AttendanceVersionKey1764330000000 } from './1764330000000-AttendanceVersionKey';
 import { AddAccessControl1765000000000 } from './1765000000000-AddAccessControl';
+import { AttendanceSpan1765200000000 } from './1765200000000-AttendanceSpan';
 import { CreateImportRun1765400000000 } from './1765400000000-CreateImportRun';
 
 /** Every migration, in order. Add new ones at the end. */
@@ -14,5 +15,6 @@ export const MIGRATIONS = [
   CheckAttendancePlacementPerStatement1764320000000,
   AttendanceVersionKey1764330000000,
   AddAccessControl1765000000000,
+  AttendanceSpan1765200000000,
   CreateImportRun1765400000000,
 ];

@@ -11,6 +11,7 @@ const TABLES = [
   'attendance',
   'attendance_code',
   'audit_event',
+  'attendance_span',
   'authority',
   'authority_secret',
   'calendar_entry',

@@ -46,17 +46,27 @@ export function knownOn(alias: string, d: string): string {
 /**
  * The attendance versions of one placement (`placementId`, a column of the outer query) with session
  * dates from `from` to `to` that satisfy `where` (written on alias `a`), as the `a` of the outer query.
- * Every indicator reaches attendance this way: one range of attendance_version_key per placement, read
- * index-only (it holds every column listed here). `OFFSET 0` keeps the subquery per placement: flattened
- * into a join, the planner scans the whole table's history instead (docs/indicators.md, Speed).
+ * Every indicator reaches attendance this way: only placements whose span of session dates
+ * (attendance_span, over every version) meets the window, then one range of attendance_version_key per
+ * placement, read index-only (it holds every column listed here). `OFFSET 0` keeps the subquery per
+ * placement: flattened into a join, the planner scans the whole table's history instead
+ * (docs/indicators.md, Speed). The tables read are named here and in `ATTENDANCE_TABLE`, so that
+ * "as of" views can take their place in one place.
  */
 export function attendanceOf(placementId: string, from: string, to: string, where = 'true'): string {
-  return `CROSS JOIN LATERAL (
+  const span = `span_${placementId.replace(/\W/g, '_')}`;
+  return `JOIN ${ATTENDANCE_SPAN_TABLE} ${span} ON ${span}.placement_id = ${placementId}
+    AND ${span}.first_date <= ${to} AND ${span}.last_date >= ${from}
+  CROSS JOIN LATERAL (
     SELECT a.placement_id, a.session_date, a.session, a.code, a.recorded_on, a.superseded_on, a.first_recorded_on
-    FROM attendance a
+    FROM ${ATTENDANCE_TABLE} a
     WHERE a.placement_id = ${placementId} AND a.session_date BETWEEN ${from} AND ${to} AND ${where}
     OFFSET 0) a`;
 }
+
+/** The attendance versions, and each placement's span of session dates over them. */
+export const ATTENDANCE_TABLE = 'attendance';
+export const ATTENDANCE_SPAN_TABLE = 'attendance_span';
 
 /** A numeric setting of the jsonb `s`. */
 export function num(s: string, key: SettingKey): string {

@@ -6,7 +6,7 @@ import type { Flag, FlagDefinition, SubjectType } from './flag-definition';
 import { IndicatorError } from './indicator-error';
 import { Queryable, queryAnalytics } from './queryable';
 import { FLAG_DEFINITIONS, familyStatement, flagDefinition, groupByFamily } from './registry';
-import { GivenYearRates, givenParameters } from './year-rates';
+import { GivenYearRates, givenParameters, PlacementYearMarks } from './year-rates';
 
 export interface FlagQuery {
   asOf: string;
@@ -36,12 +36,29 @@ export function compareFlags(a: Flag, b: Flag): number {
 }
 
 /**
- * Every flag raised at `asOf` from what was known on that date, for the authorities asked about: one
- * SQL statement per family of rules.
+ * What a request has already computed for the same date and scope, so that a page that shows both flags
+ * and indicators (the dashboard) reads the year's attendance once: the pupils' year rates
+ * (`yearRatesAt`) and, for the indicators, the flags themselves.
  */
-export async function computeFlags(db: Queryable, principal: Principal, query: FlagQuery): Promise<Flag[]> {
+export interface SharedComputation {
+  yearRates?: GivenYearRates;
+  /** The same pass per placement (the providers' attendance); read with yearRates. */
+  placementYear?: PlacementYearMarks;
+  flags?: readonly Flag[];
+}
+
+/**
+ * Every flag raised at `asOf` from what was known on that date, for the authorities asked about: one
+ * SQL statement per family of rules. `shared.yearRates`, when given, must be for the same date and scope.
+ */
+export async function computeFlags(
+  db: Queryable,
+  principal: Principal,
+  query: FlagQuery,
+  shared: SharedComputation = {},
+): Promise<Flag[]> {
   requireRowAccess(principal);
-  return computeFlagsUnchecked(db, principal, query);
+  return computeFlagsUnchecked(db, principal, query, shared);
 }
 
 /** As computeFlags, for callers that only count flags (aggregates), where aggregatesOnly may ask. */
@@ -49,6 +66,7 @@ export async function computeFlagsUnchecked(
   db: Queryable,
   principal: Principal,
   query: FlagQuery,
+  shared: SharedComputation = {},
 ): Promise<Flag[]> {
   const asOf = requireDate(query.asOf, 'asOf');
   for (const code of query.codes ?? []) {
@@ -62,12 +80,26 @@ export async function computeFlagsUnchecked(
       (!query.subjectType || d.subjectType === query.subjectType),
   );
   const providerSettings = await settingsForScope(db, scope);
+  return flagRows(db, asOf, scope, providerSettings, wanted, shared.yearRates);
+}
+
+/** The flags of `definitions` at `asOf` in `scope` (already checked by the caller), in list order. */
+export async function flagRows(
+  db: Queryable,
+  asOf: string,
+  scope: string[] | null,
+  providerSettings: SettingValues,
+  definitions: readonly FlagDefinition[],
+  yearRates?: GivenYearRates,
+): Promise<Flag[]> {
   const results = await Promise.all(
-    [...groupByFamily(wanted)].map(async ([family, definitions]) => {
+    [...groupByFamily(definitions)].map(async ([family, defs]) => {
+      const given = Boolean(yearRates) && family.subjectType === 'pupil';
+      const params = familyParameters(family.subjectType, asOf, scope, providerSettings);
       const rows = await queryAnalytics<FlagRow>(
         db,
-        familyStatement(family, definitions),
-        familyParameters(family.subjectType, asOf, scope, providerSettings),
+        familyStatement(family, defs, { givenYearRates: given }),
+        given && yearRates ? [...params, ...givenParameters(yearRates)] : params,
       );
       return rows.map(
         (r): Flag => ({

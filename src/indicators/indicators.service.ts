@@ -7,17 +7,25 @@ import {
   ATTENDANCE_SQL,
   DESTINATIONS_SQL,
   PLACEMENT_LENGTH_SQL,
+  PLACEMENT_YEAR_SQL,
   POPULATION_SQL,
   POPULATION_TOTAL_SQL,
   POSITIVE_ACTIVITIES,
   PROVIDERS_SQL,
 } from './aggregates/aggregates.sql';
 import { Disclosure, disclosureFor, Measure } from './disclosure';
-import { computeFlagsUnchecked, countFlags } from './flags.service';
+import type { Flag } from './flag-definition';
+import { countFlags, flagRows, SharedComputation } from './flags.service';
 import { IndicatorError } from './indicator-error';
 import { Queryable, queryAnalytics } from './queryable';
 import { FLAG_DEFINITIONS } from './registry';
-import { GivenYearRates, givenParameters, weeklyYearRates, withYearRates } from './year-rates';
+import {
+  GivenYearRates,
+  givenParameters,
+  PlacementYearMarks,
+  weeklyYearRates,
+  withYearRates,
+} from './year-rates';
 
 export interface Breakdown {
   dimension: string;
@@ -78,11 +86,64 @@ interface Scope {
   settings: string;
 }
 
+/**
+ * What the snapshot shares: the year's marks per placement (for the providers' attendance) and summed
+ * per pupil (the pupil flags' and the attendance indicators' year rates), from one pass.
+ */
+export interface YearMarks {
+  placements: PlacementYearMarks;
+  pupils: GivenYearRates;
+}
+
+/**
+ * The year's attendance up to `asOf`, as known on it, for the authorities in `laCodes` (null = all):
+ * read once per request and shared by the pupil flags, the attendance indicators and the providers.
+ */
+export async function yearMarksAt(db: Queryable, asOf: string, laCodes: string[] | null): Promise<YearMarks> {
+  const rows = await queryAnalytics<{
+    placement_id: number;
+    pupil_id: number;
+    possible: number;
+    attended: number;
+  }>(db, PLACEMENT_YEAR_SQL, [requireDate(asOf, 'asOf'), laCodes, '{}']);
+  const perPupil = new Map<number, { possible: number; attended: number }>();
+  for (const r of rows) {
+    const p = perPupil.get(r.pupil_id) ?? { possible: 0, attended: 0 };
+    p.possible += r.possible;
+    p.attended += r.attended;
+    perPupil.set(r.pupil_id, p);
+  }
+  // as the year_rates scan gives them: pupils with possible sessions, in pupil order
+  const pupils = [...perPupil].filter(([, p]) => p.possible > 0).sort(([a], [b]) => a - b);
+  return {
+    placements: {
+      placementIds: rows.map((r) => r.placement_id),
+      possible: rows.map((r) => r.possible),
+      attended: rows.map((r) => r.attended),
+    },
+    pupils: {
+      pupilIds: pupils.map(([id]) => id),
+      possible: pupils.map(([, p]) => p.possible),
+      attended: pupils.map(([, p]) => p.attended),
+    },
+  };
+}
+
+/** The pupils' year rates at `asOf` (see yearMarksAt), for callers that need nothing else. */
+export async function yearRatesAt(
+  db: Queryable,
+  asOf: string,
+  laCodes: string[] | null,
+): Promise<GivenYearRates> {
+  return (await yearMarksAt(db, asOf, laCodes)).pupils;
+}
+
 async function headlineAndBreakdowns(
   db: Queryable,
   scope: Scope,
   dc: Disclosure,
-  yearRates?: GivenYearRates,
+  yearRates: GivenYearRates,
+  totalOnly: boolean,
 ) {
   const params = [scope.asOf, scope.laCodes, scope.settings];
   const population = await queryAnalytics<{
@@ -90,17 +151,13 @@ async function headlineAndBreakdowns(
     value: string;
     pupils: number;
     placements: number;
-  }>(db, yearRates ? POPULATION_TOTAL_SQL : POPULATION_SQL, params); // a series point needs the total only
+  }>(db, totalOnly ? POPULATION_TOTAL_SQL : POPULATION_SQL, params); // a series point needs the total only
   const [attendance] = await queryAnalytics<{
     pupils: number;
     attendance_rate: number | null;
     persistent: number;
     severe: number;
-  }>(
-    db,
-    withYearRates(ATTENDANCE_SQL, Boolean(yearRates)),
-    yearRates ? [...params, ...givenParameters(yearRates)] : params,
-  );
+  }>(db, withYearRates(ATTENDANCE_SQL, true), [...params, ...givenParameters(yearRates)]);
   const [length] = await queryAnalytics<{
     placements: number;
     mean_days: number | null;
@@ -146,11 +203,8 @@ async function headlineAndBreakdowns(
   return { headline, breakdowns, destinations: destinationShares };
 }
 
-async function flagCounts(db: Queryable, principal: Principal, scope: Scope, dc: Disclosure) {
-  const flags = await computeFlagsUnchecked(db, principal, {
-    asOf: scope.asOf,
-    authority: scope.laCodes?.length === 1 ? scope.laCodes[0] : null,
-  });
+/** How many of each flag, and provider flags per provider (by provider_ref), among `flags`. */
+function tally(flags: readonly Flag[]) {
   const counts = new Map<string, number>();
   const providerFlags = new Map<string, number>();
   for (const f of flags) {
@@ -158,10 +212,39 @@ async function flagCounts(db: Queryable, principal: Principal, scope: Scope, dc:
     if (f.subjectType === 'provider')
       providerFlags.set(f.subjectKey, (providerFlags.get(f.subjectKey) ?? 0) + 1);
   }
-  return {
-    flagCounts: FLAG_DEFINITIONS.map((d) => ({ code: d.code, count: dc.count(counts.get(d.code) ?? 0) })),
-    providerFlags,
-  };
+  return { counts, providerFlags };
+}
+
+function controlled(counts: Map<string, number>, dc: Disclosure) {
+  return FLAG_DEFINITIONS.map((d) => ({ code: d.code, count: dc.count(counts.get(d.code) ?? 0) }));
+}
+
+/**
+ * Flag counts counted in SQL (no pupil or placement flag row is built), and the provider flags, which
+ * are few and are also counted per provider.
+ */
+async function countedFlags(db: Queryable, scope: Scope, yearRates: GivenYearRates) {
+  const settings = JSON.parse(scope.settings);
+  const [counts, providerFlags] = await Promise.all([
+    countFlags(
+      db,
+      scope.asOf,
+      scope.laCodes,
+      settings,
+      yearRates,
+      FLAG_DEFINITIONS.filter((d) => d.subjectType !== 'provider'),
+    ),
+    flagRows(
+      db,
+      scope.asOf,
+      scope.laCodes,
+      settings,
+      FLAG_DEFINITIONS.filter((d) => d.subjectType === 'provider'),
+    ),
+  ]);
+  const providers = tally(providerFlags);
+  for (const [code, n] of providers.counts) counts.set(code, n);
+  return { counts, providerFlags: providers.providerFlags };
 }
 
 async function providerRows(
@@ -169,6 +252,7 @@ async function providerRows(
   scope: Scope,
   dc: Disclosure,
   complianceFlags: Map<string, number>,
+  placementYear: PlacementYearMarks,
 ) {
   const rows = await queryAnalytics<{
     provider_ref: string;
@@ -186,7 +270,14 @@ async function providerRows(
     moved_on: number;
     leavers: number;
     positive: number;
-  }>(db, PROVIDERS_SQL, [scope.asOf, scope.laCodes, scope.settings]);
+  }>(db, PROVIDERS_SQL, [
+    scope.asOf,
+    scope.laCodes,
+    scope.settings,
+    placementYear.placementIds,
+    placementYear.possible,
+    placementYear.attended,
+  ]);
   const share = (n: number, of: number) => dc.rate(of > 0 ? n / of : null, of);
   return rows.map(
     (r): ProviderIndicators => ({
@@ -217,19 +308,35 @@ async function resolveScope(db: Queryable, principal: Principal, asOf: string, a
 
 /**
  * The aggregate indicators at a date for one authority or every authority the caller may see, with
- * disclosure control applied for callers who may see aggregates only.
+ * disclosure control applied for callers who may see aggregates only. `shared` holds what the same
+ * request already computed for this date and scope (the year rates, every flag), used instead of
+ * computing it again.
  */
 export async function computeIndicators(
   db: Queryable,
   principal: Principal,
   query: IndicatorQuery,
+  shared: SharedComputation = {},
 ): Promise<IndicatorReport> {
   const scope = await resolveScope(db, principal, requireDate(query.asOf, 'asOf'), query.authority);
   const dc = disclosureFor(principal);
-  const parts = await headlineAndBreakdowns(db, scope, dc);
-  const { flagCounts: counts, providerFlags } = await flagCounts(db, principal, scope, dc);
-  const providers = await providerRows(db, scope, dc, providerFlags);
-  return { asOf: scope.asOf, authorities: scope.laCodes, ...parts, flagCounts: counts, providers };
+  const marks =
+    shared.yearRates && shared.placementYear
+      ? { pupils: shared.yearRates, placements: shared.placementYear }
+      : await yearMarksAt(db, scope.asOf, scope.laCodes);
+  const yearRates = marks.pupils;
+  const parts = await headlineAndBreakdowns(db, scope, dc, yearRates, false);
+  const { counts, providerFlags } = shared.flags
+    ? tally(shared.flags)
+    : await countedFlags(db, scope, yearRates);
+  const providers = await providerRows(db, scope, dc, providerFlags, marks.placements);
+  return {
+    asOf: scope.asOf,
+    authorities: scope.laCodes,
+    ...parts,
+    flagCounts: controlled(counts, dc),
+    providers,
+  };
 }
 
 export interface SeriesPoint {
@@ -297,7 +404,7 @@ export async function computeSeries(
     }),
     ...dates.map((date, i) => async () => {
       const rates = (await (weekly as Promise<GivenYearRates[]>))[i];
-      headlines[i] = (await headlineAndBreakdowns(db, { ...first, asOf: date }, dc, rates)).headline;
+      headlines[i] = (await headlineAndBreakdowns(db, { ...first, asOf: date }, dc, rates, true)).headline;
       pupilCounts[i] = await countFlags(db, date, first.laCodes, providerSettings, rates, pupilFlags);
     }),
   ];

@@ -7,29 +7,47 @@ import { Queryable, queryAnalytics } from './queryable';
  * attendance indicators share. Written where `$1` is the as-of date, either as a scan of attendance,
  * or (series) as arrays computed beforehand for many dates at once: $4 pupil ids, $5 possible, $6 attended.
  */
-export const YEAR_RATES_PLACEHOLDER = '/*year_rates*/';
+export function yearRatesPlaceholder(scopePupils: string): string {
+  return `/*year_rates:${scopePupils}*/`;
+}
 
-const SCAN = `
-year_counts AS (
-  SELECT a.placement_id, a.code, count(*) AS n
-  FROM placement pl
-  ${attendanceOf('pl.id', 'make_date(alp_academic_year_start($1::date), 9, 1)', '$1::date', knownOn('a', '$1::date'))}
-  GROUP BY a.placement_id, a.code
-),
-year_rates AS (
+/** The placeholder of the pupil flags, whose pupils in scope are the CTE `pupils`. */
+export const YEAR_RATES_PLACEHOLDER = yearRatesPlaceholder('pupils');
+
+/**
+ * One pass over the year's marks of the placements of the pupils in scope (the CTE `scopePupils`, read
+ * first so that other authorities' placements are never scanned), counted straight into per-pupil
+ * totals. Nothing is joined after the per-placement index ranges: the planner cannot estimate how many
+ * marks a LATERAL range returns (it guessed 16 where there were 27,883 and then nested a loop over
+ * placements on it, docs/indicators.md), so no plan may depend on that guess. The code lists are
+ * evaluated once (init plans). MATERIALIZED: every reader shares the one pass.
+ */
+function scan(scopePupils: string): string {
+  return `
+year_rates AS MATERIALIZED (
   SELECT pl.pupil_id,
-         coalesce(sum(yc.n) FILTER (WHERE c.possible_session), 0)::integer AS possible,
-         coalesce(sum(yc.n) FILTER (WHERE c.attended), 0)::integer AS attended
-  FROM year_counts yc
-  JOIN placement pl ON pl.id = yc.placement_id
-  JOIN attendance_code c ON c.code = yc.code
+         count(*) FILTER (WHERE a.code = ANY (ARRAY(SELECT code FROM attendance_code WHERE possible_session)))::integer
+           AS possible,
+         count(*) FILTER (WHERE a.code = ANY (ARRAY(SELECT code FROM attendance_code WHERE attended)))::integer
+           AS attended
+  FROM placement pl
+  JOIN ${scopePupils} scope_pupil ON scope_pupil.id = pl.pupil_id
+  ${attendanceOf('pl.id', 'make_date(alp_academic_year_start($1::date), 9, 1)', '$1::date', knownOn('a', '$1::date'))}
   GROUP BY pl.pupil_id
 )`;
+}
 
 const GIVEN = `
 year_rates AS (
   SELECT * FROM unnest($4::integer[], $5::integer[], $6::integer[]) AS t(pupil_id, possible, attended)
 )`;
+
+/** Each placement's marks this academic year up to a date, as known on it (placements with a mark). */
+export interface PlacementYearMarks {
+  placementIds: number[];
+  possible: number[];
+  attended: number[];
+}
 
 /** Year rates for one date, given: parallel arrays, one entry per pupil with possible sessions. */
 export interface GivenYearRates {
@@ -40,7 +58,9 @@ export interface GivenYearRates {
 
 /** `sql` with its year_rates CTE written as a scan, or as given arrays (then pass `givenParameters`). */
 export function withYearRates(sql: string, given: boolean): string {
-  return sql.replace(YEAR_RATES_PLACEHOLDER, given ? GIVEN : SCAN);
+  return sql.replace(/\/\*year_rates:(\w+)\*\//, (_, scopePupils: string) =>
+    given ? GIVEN : scan(scopePupils),
+  );
 }
 
 export function givenParameters(rates: GivenYearRates): unknown[] {
@@ -56,26 +76,25 @@ export function givenParameters(rates: GivenYearRates): unknown[] {
  */
 const WEEKLY_SQL = `
 WITH spans AS (
-  SELECT a.placement_id, c.attended::integer AS attended, count(*)::integer AS n,
+  SELECT pl.pupil_id, a.code, count(*)::integer AS n,
          greatest(0, (greatest(a.session_date, a.recorded_on) - $1::date + 6) / 7) AS k_from,
          least($2::integer, (least(coalesce(a.superseded_on, DATE '9999-12-31'),
                                    make_date(alp_academic_year_start(a.session_date) + 1, 9, 1))
                              - $1::date + 6) / 7) AS k_to
-  FROM placement pl
-  ${attendanceOf('pl.id', 'make_date(alp_academic_year_start($1::date), 9, 1)', '$1::date + 7 * ($2::integer - 1)')}
-  JOIN attendance_code c ON c.code = a.code AND c.possible_session
-  GROUP BY a.placement_id, c.attended, k_from, k_to
+  FROM (SELECT pl.id, pl.pupil_id FROM placement pl
+        JOIN pupil p ON p.id = pl.pupil_id
+        JOIN authority au ON au.id = p.authority_id
+        WHERE $3::text[] IS NULL OR au.la_code = ANY ($3::text[])) pl
+  ${attendanceOf('pl.id', 'make_date(alp_academic_year_start($1::date), 9, 1)', '$1::date + 7 * ($2::integer - 1)', 'a.code = ANY (ARRAY(SELECT code FROM attendance_code WHERE possible_session))')}
+  GROUP BY pl.pupil_id, a.code, k_from, k_to
 ),
 deltas AS (
-  SELECT pl.pupil_id, e.k, sum(e.sign * s.n)::integer AS dp, sum(e.sign * s.n * s.attended)::integer AS da
-  FROM spans s
-  JOIN placement pl ON pl.id = s.placement_id
-  JOIN pupil p ON p.id = pl.pupil_id
-  JOIN authority au ON au.id = p.authority_id
+  SELECT s.pupil_id, e.k, sum(e.sign * s.n)::integer AS dp, sum(e.sign * s.n * s.attended)::integer AS da
+  FROM (SELECT s.pupil_id, c.attended::integer AS attended, s.n, s.k_from, s.k_to
+        FROM spans s JOIN attendance_code c ON c.code = s.code) s
   CROSS JOIN LATERAL (VALUES (s.k_from, 1), (s.k_to, -1)) AS e(k, sign)
   WHERE s.k_from < s.k_to AND e.k < $2::integer
-    AND ($3::text[] IS NULL OR au.la_code = ANY ($3::text[]))
-  GROUP BY pl.pupil_id, e.k
+  GROUP BY s.pupil_id, e.k
 )
 SELECT pupil_id, k,
        sum(dp) OVER (PARTITION BY pupil_id ORDER BY k)::integer AS possible,

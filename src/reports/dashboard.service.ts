@@ -2,10 +2,16 @@ import { recordAudit } from '../audit/audit.service';
 import type { Principal } from '../auth/principal';
 import type { Database } from '../db/database';
 import { academicYearStart, addDays, daysBetween, londonToday } from '../domain/dates';
+import { authoritiesInScope } from '../indicators/access';
 import { INDICATOR_DEFINITIONS } from '../indicators/aggregates/indicator-definitions';
 import type { Measure } from '../indicators/disclosure';
 import { computeFlags } from '../indicators/flags.service';
-import { computeIndicators, computeSeries, MAX_SERIES_POINTS } from '../indicators/indicators.service';
+import {
+  computeIndicators,
+  computeSeries,
+  MAX_SERIES_POINTS,
+  yearMarksAt,
+} from '../indicators/indicators.service';
 import { FLAG_DEFINITIONS } from '../indicators/registry';
 import { formatMeasure } from './measure-format';
 
@@ -50,7 +56,19 @@ export async function buildDashboard(
     [principal.authorities],
   );
   const authority = query.authority || null;
-  const report = await computeIndicators(ds, principal, { asOf, authority });
+  // One computation for the page: the year's attendance read once, every flag computed once and
+  // counted for the indicators.
+  const marks = await yearMarksAt(ds, asOf, await authoritiesInScope(ds, principal, authority));
+  const yearRates = marks.pupils;
+  const flags = principal.aggregatesOnly
+    ? undefined
+    : await computeFlags(ds, principal, { asOf, authority }, { yearRates });
+  const report = await computeIndicators(
+    ds,
+    principal,
+    { asOf, authority },
+    { yearRates, placementYear: marks.placements, flags },
+  );
   const headline = INDICATOR_DEFINITIONS.filter((d) => report.headline[d.key]).map((d) => ({
     title: d.title,
     text: formatMeasure(report.headline[d.key] as Measure, d.unit),
@@ -64,10 +82,9 @@ export async function buildDashboard(
       text: formatMeasure(c.count, 'count'),
     };
   });
-  if (principal.aggregatesOnly) {
+  if (!flags) {
     return { asOf, authority, authorities, headline, flagCounts, pupils: null, otherFlags: null };
   }
-  const flags = await computeFlags(ds, principal, { asOf, authority });
   const pupilFlags = flags.filter((f) => f.subjectType === 'pupil');
   const names: { upn: string; name: string; school: string | null }[] = await ds.query(
     `SELECT p.upn, p.first_name || ' ' || p.last_name AS name, s.name AS school

@@ -1,7 +1,8 @@
 import { Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import { Allow } from '../auth/access-rules';
 import { visibleFlags } from '../auth/flag-scope';
-import { computeFlags } from '../indicators/flags.service';
+import type { Flag } from '../indicators/flag-definition';
+import { compareFlags, computeFlags } from '../indicators/flags.service';
 import { IndicatorError } from '../indicators/indicator-error';
 import { FlagConnection, FlagSubjectType, FlagsArgs, FlagType, toFlagType } from '../schema/indicator.types';
 import { PlacementType } from '../schema/placement.types';
@@ -9,14 +10,24 @@ import { ProviderType } from '../schema/provider.types';
 import { PupilType } from '../schema/pupil.types';
 import { Context } from '../server/context';
 
-function encodeCursor(index: number): string {
-  return Buffer.from(`flag:${index}`).toString('base64url');
+/**
+ * A cursor is the stable key of the last flag shown (code, subject key; a code has one subject type),
+ * not its position: a page after it starts at the next key in list order, so pages stay in step when
+ * flags are raised or cleared between requests.
+ */
+function encodeCursor(f: Flag): string {
+  return Buffer.from(`flag:${f.code}:${f.subjectKey}`).toString('base64url');
 }
 
-function decodeCursor(cursor: string): number {
-  const m = /^flag:(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString());
+function decodeCursor(cursor: string): { code: string; subjectKey: string } {
+  const m = /^flag:([A-Z_]+):(.*)$/s.exec(Buffer.from(cursor, 'base64url').toString());
   if (!m) throw new IndicatorError('INVALID_RANGE', 'after is not a cursor of this list', 'after');
-  return Number(m[1]);
+  return { code: m[1], subjectKey: m[2] };
+}
+
+/** Whether `f` comes after the key in list order (code, then subject key, as compareFlags). */
+function isAfter(f: Flag, key: { code: string; subjectKey: string }): boolean {
+  return f.code > key.code || (f.code === key.code && f.subjectKey > key.subjectKey);
 }
 
 @Resolver(() => FlagType)
@@ -27,24 +38,29 @@ export class FlagsResolver {
       'Every flag raised as of a date, from what the hub knew on it; in code, subject type, key order.',
   })
   async flags(@Args() args: FlagsArgs, @Ctx() ctx: Context): Promise<FlagConnection> {
-    const all = await visibleFlags(
-      ctx.db.dataSource,
-      ctx.principal,
-      await computeFlags(ctx.db.dataSource, ctx.principal, {
-        asOf: args.asOf,
-        authority: args.authority,
-        codes: args.codes,
-        subjectType: args.subjectType,
-      }),
-    );
-    const start = args.after ? decodeCursor(args.after) + 1 : 0;
-    const page = all.slice(start, start + args.first);
-    const edges = page.map((f, i) => ({ cursor: encodeCursor(start + i), node: toFlagType(f) }));
+    // narrowed or pseudonymised for the caller, then in the list's order again (pseudonyms sort anew)
+    const all = (
+      await visibleFlags(
+        ctx.db.dataSource,
+        ctx.principal,
+        await computeFlags(ctx.db.dataSource, ctx.principal, {
+          asOf: args.asOf,
+          authority: args.authority,
+          codes: args.codes,
+          subjectType: args.subjectType,
+        }),
+      )
+    ).sort(compareFlags);
+    const after = args.after ? decodeCursor(args.after) : null;
+    const start = after ? all.findIndex((f) => isAfter(f, after)) : 0;
+    const from = start === -1 ? all.length : start;
+    const page = all.slice(from, from + args.first);
+    const edges = page.map((f) => ({ cursor: encodeCursor(f), node: toFlagType(f) }));
     return {
       edges,
       nodes: edges.map((e) => e.node),
       pageInfo: {
-        hasNextPage: start + page.length < all.length,
+        hasNextPage: from + page.length < all.length,
         endCursor: edges.length ? edges[edges.length - 1].cursor : null,
       },
       totalCount: all.length,

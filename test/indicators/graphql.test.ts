@@ -41,6 +41,26 @@ describe('flags, indicators and settings over GraphQL', () => {
     expect(reduced?.reason).toBe('12.5 h a week in total; full time at KS4 is 25 h');
   });
 
+  it('pages by the key of the last flag shown, not its position', async () => {
+    const list = `query($after: String, $codes: [FlagCode!]) {
+      flags(asOf: "2026-03-02", first: 100, after: $after, codes: $codes) {
+        pageInfo { endCursor } nodes { code subjectKey }
+      }
+    }`;
+    const all = (await api.gql(list, {})).data.flags.nodes as { code: string; subjectKey: string }[];
+    const first = await api.gql(
+      `{ flags(asOf: "2026-03-02", first: 10) { pageInfo { endCursor } nodes { code subjectKey } } }`,
+    );
+    const cursor = first.data.flags.pageInfo.endCursor;
+    // the same cursor on a narrower list (as if flags before it had cleared) starts after that key
+    const later = [...new Set(all.slice(10).map((f) => f.code))].slice(0, 2);
+    const narrowed = await api.gql(list, { after: cursor, codes: later });
+    expect(narrowed.errors).toBeUndefined();
+    expect(narrowed.data.flags.nodes).toEqual(all.slice(10).filter((f) => later.includes(f.code)));
+    const bad = await api.gql(list, { after: 'bm90LWEtY3Vyc29y' });
+    expect(bad.errors?.[0].message).toMatch(/not a cursor/);
+  });
+
   it('filters by authority, code and subject type', async () => {
     const res = await api.gql(`{
       flags(asOf: "2026-11-03", authority: "801", codes: [OVERRUN, SAFEGUARDING_GAP], first: 50) {

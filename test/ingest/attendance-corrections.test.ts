@@ -57,6 +57,61 @@ describe('attendance versions, corrections and history', () => {
     expect(stored).toEqual({ first_recorded_on: '2026-01-06', recorded_on: '2026-01-08' });
   });
 
+  it("keeps each placement's span of session dates equal to its marks, corrections and rejected files included", async () => {
+    const spans = () =>
+      db.dataSource.query(`SELECT s.placement_id, s.first_date, s.last_date,
+          (SELECT min(a.session_date) FROM attendance a WHERE a.placement_id = s.placement_id) AS min_date,
+          (SELECT max(a.session_date) FROM attendance a WHERE a.placement_id = s.placement_id) AS max_date
+        FROM attendance_span s ORDER BY s.placement_id`);
+    const consistent = async () => {
+      const rows = await spans();
+      const [{ n }] = await db.dataSource.query(
+        'SELECT count(DISTINCT placement_id)::int AS n FROM attendance',
+      );
+      expect(rows).toHaveLength(n);
+      for (const r of rows) expect([r.first_date, r.last_date]).toEqual([r.min_date, r.max_date]);
+      return rows.map((r: { first_date: string; last_date: string }) => [r.first_date, r.last_date]);
+    };
+    await importCsv(
+      db,
+      'attendance',
+      `${header}PL-1,2026-01-07,AM,/,2026-01-07T09:10:00Z,provider
+`,
+    );
+    expect(await consistent()).toEqual([['2026-01-07', '2026-01-07']]);
+    await importCsv(
+      db,
+      'attendance',
+      `${header}PL-1,2026-01-06,PM,N,2026-01-06T14:00:00Z,provider
+PL-1,2026-01-09,AM,N,2026-01-09T09:00:00Z,provider
+PL-2,2026-01-08,AM,/,2026-01-08T09:00:00Z,provider
+`,
+    );
+    expect(await consistent()).toEqual([
+      ['2026-01-06', '2026-01-09'],
+      ['2026-01-08', '2026-01-08'],
+    ]);
+    // a correction adds a version inside the span; a file with a bad row stores nothing
+    await importCsv(
+      db,
+      'attendance',
+      `${header}PL-1,2026-01-09,AM,I,2026-01-12T09:00:00Z,school
+`,
+    );
+    const bad = await importCsv(
+      db,
+      'attendance',
+      `${header}PL-2,2026-01-12,AM,/,2026-01-12T09:00:00Z,provider
+PL-2,2026-01-13,AM,ZZ,2026-01-13T09:00:00Z,provider
+`,
+    );
+    expect(bad.errors.length).toBeGreaterThan(0);
+    expect(await consistent()).toEqual([
+      ['2026-01-06', '2026-01-09'],
+      ['2026-01-08', '2026-01-08'],
+    ]);
+  });
+
   it('a timestamp without offset is London time (BST in summer)', async () => {
     await importCsv(db, 'attendance', `${header}PL-2,2026-03-30,PM,/,2026-03-30T13:30:00,\n`);
     const [row] = await db.dataSource.query('SELECT recorded_at, recorded_by FROM attendance');

@@ -1,5 +1,5 @@
 import { attendanceOf, knownOn } from '../flag-definition';
-import { YEAR_RATES_PLACEHOLDER } from '../year-rates';
+import { yearRatesPlaceholder } from '../year-rates';
 
 /** Positive destinations (education, apprenticeship, employment with training, training). */
 export const POSITIVE_ACTIVITIES = ['education', 'apprenticeship', 'employment_with_training', 'training'];
@@ -54,7 +54,7 @@ ORDER BY 1, 2`;
 /** Attendance over the academic year up to the date, pupils with at least the minimum sessions. */
 export const ATTENDANCE_SQL = `
 WITH ${common},
-${YEAR_RATES_PLACEHOLDER},
+${yearRatesPlaceholder('scope_pupils')},
 per_pupil AS (
   SELECT yr.* FROM year_rates yr JOIN scope_pupils sp ON sp.id = yr.pupil_id
 )
@@ -68,6 +68,25 @@ FROM per_pupil pp
 CROSS JOIN params pa
 WHERE pp.possible >= (pa.s->>'absenceMinSessions')::int
 GROUP BY pa.s`;
+
+/**
+ * Each placement of a pupil in scope with a mark this academic year up to the date, as known on it:
+ * its marks, possible and attended sessions. One pass over the year's attendance per request; the
+ * pupils' year rates (summed per pupil) and the providers' attendance both come from it.
+ */
+export const PLACEMENT_YEAR_SQL = `
+WITH ${common}
+SELECT pl.id AS placement_id, pl.pupil_id, count(*)::integer AS marks,
+       count(*) FILTER (WHERE a.code = ANY (ARRAY(SELECT code FROM attendance_code WHERE possible_session)))::integer
+         AS possible,
+       count(*) FILTER (WHERE a.code = ANY (ARRAY(SELECT code FROM attendance_code WHERE attended)))::integer
+         AS attended
+FROM placement pl
+JOIN scope_pupils sp ON sp.id = pl.pupil_id
+CROSS JOIN params pa
+${attendanceOf('pl.id', 'pa.ay_start', 'pa.d', knownOn('a', 'pa.d'))}
+GROUP BY pl.id, pl.pupil_id
+ORDER BY pl.id`;
 
 /** Placements that ended in the academic year, up to the date: length in calendar days. */
 export const PLACEMENT_LENGTH_SQL = `
@@ -105,7 +124,7 @@ SELECT activity, count(*)::int AS pupils FROM leavers GROUP BY activity ORDER BY
 
 /**
  * One row per provider with a placement of a pupil in scope active at some time in the academic year
- * up to the date.
+ * up to the date. $4-$6: the placements' year marks (PLACEMENT_YEAR_SQL).
  */
 export const PROVIDERS_SQL = `
 WITH ${common}, ${leavers},
@@ -122,14 +141,13 @@ now_active AS (
          count(DISTINCT pupil_id) FILTER (WHERE weekly_cost_pence IS NOT NULL)::int AS costed_pupils
   FROM active GROUP BY provider_id
 ),
+-- the year's marks per placement, given ($4 placement ids, $5 possible, $6 attended: PLACEMENT_YEAR_SQL)
 marks AS (
   SELECT pl.provider_id, count(DISTINCT pl.pupil_id)::int AS pupils,
-         count(*) FILTER (WHERE c.possible_session)::int AS possible,
-         count(*) FILTER (WHERE c.attended)::int AS attended
+         sum(g.possible)::int AS possible, sum(g.attended)::int AS attended
   FROM year_placements pl
-  CROSS JOIN params pa
-  ${attendanceOf('pl.id', 'pa.ay_start', 'pa.d', knownOn('a', 'pa.d'))}
-  JOIN attendance_code c ON c.code = a.code
+  JOIN unnest($4::integer[], $5::integer[], $6::integer[]) AS g(placement_id, possible, attended)
+    ON g.placement_id = pl.id
   GROUP BY pl.provider_id
 ),
 targets AS (

@@ -1,4 +1,14 @@
-import { attendanceOf, FlagDefinition, FlagFamily, fmt, knownOn, num, pct } from '../flag-definition';
+import {
+  ATTENDANCE_SPAN_TABLE,
+  ATTENDANCE_TABLE,
+  attendanceOf,
+  FlagDefinition,
+  FlagFamily,
+  fmt,
+  knownOn,
+  num,
+  pct,
+} from '../flag-definition';
 import { YEAR_RATES_PLACEHOLDER } from '../year-rates';
 
 /**
@@ -58,57 +68,74 @@ absence AS (
 -- Only pupils whose latest possible session could be N or O need the probes below: those whose latest
 -- possible session of the last 7 days is N or O (an explained record of the same session wins), and
 -- those with none in those days.
-recent_latest AS (
-  SELECT DISTINCT ON (pl.pupil_id) pl.pupil_id, a.code IN ('N', 'O') AS unexplained
-  FROM placement pl
-  -- the possible codes as an array computed once, filtered inside each placement's index range
-  ${attendanceOf('pl.id', '$1::date - 6', '$1::date', `${knownOn('a', '$1::date')} AND a.code = ANY (ARRAY(SELECT code FROM attendance_code WHERE possible_session))`)}
-  -- Only placements active in those days are probed. Safe as a filter: a pupil it leaves without a
-  -- recent record becomes a candidate, and the probes below read every placement.
-  WHERE pl.start_date <= $1::date AND (pl.end_date IS NULL OR pl.end_date >= $1::date - 6)
-  ORDER BY pl.pupil_id, a.session_date DESC, a.session DESC, a.code IN ('N', 'O')
-),
-unexplained_candidates AS (
-  SELECT p.* FROM pupils p
-  LEFT JOIN recent_latest r ON r.pupil_id = p.id
-  WHERE r.pupil_id IS NULL OR r.unexplained
-),
-last_explained AS (
-  SELECT pl.pupil_id, max(le.session_date) AS last_date,
-         max((le.session_date - DATE '2000-01-01') * 2 + CASE le.session WHEN 'PM' THEN 1 ELSE 0 END) AS last_skey
-  FROM placement pl
-  JOIN unexplained_candidates p ON p.id = pl.pupil_id
+-- Per pupil (a LATERAL per pupil, so no join whose size the planner must guess), whether the latest
+-- possible session of their placements active in those days is N or O (null: none).
+recent_latest AS MATERIALIZED (
+  SELECT p.id AS pupil_id, r.unexplained
+  FROM pupils p
   LEFT JOIN LATERAL (
-    SELECT a.session_date, a.session
-    FROM attendance a
-    JOIN attendance_code c ON c.code = a.code AND c.possible_session
-    WHERE a.placement_id = pl.id AND a.session_date <= $1::date AND a.code NOT IN ('N', 'O')
+    SELECT a.code IN ('N', 'O') AS unexplained
+    FROM placement pl
+    -- the possible codes as an array computed once, filtered inside each placement's index range
+    ${attendanceOf('pl.id', '$1::date - 6', '$1::date', `${knownOn('a', '$1::date')} AND a.code = ANY (ARRAY(SELECT code FROM attendance_code WHERE possible_session))`)}
+    -- Only placements active in those days are probed. Safe as a filter: a pupil it leaves without a
+    -- recent record becomes a candidate, and the probes below read every placement.
+    WHERE pl.pupil_id = p.id AND pl.start_date <= $1::date AND (pl.end_date IS NULL OR pl.end_date >= $1::date - 6)
+    ORDER BY a.session_date DESC, a.session DESC, a.code IN ('N', 'O')
+    LIMIT 1
+  ) r ON true
+),
+-- The candidates' placements (narrow rows), then nothing below joins two populations whose sizes the
+-- planner would have to guess: per placement, one backward probe for the latest explained possible
+-- session; its pupil's latest over all placements by a window; then the possible sessions after it,
+-- one index range per placement; per pupil, and only then the pupil's columns.
+-- Placements without a mark on or before the date have nothing to read (attendance_span).
+unexplained_placements AS MATERIALIZED (
+  SELECT pl.id, r.pupil_id, sp.last_date AS last_mark
+  FROM recent_latest r
+  JOIN placement pl ON pl.pupil_id = r.pupil_id
+  JOIN ${ATTENDANCE_SPAN_TABLE} sp ON sp.placement_id = pl.id AND sp.first_date <= $1::date
+  WHERE coalesce(r.unexplained, true) AND pl.start_date <= $1::date
+),
+last_explained AS MATERIALIZED (
+  SELECT up.*,
+         max(le.session_date) OVER (PARTITION BY up.pupil_id) AS last_date,
+         max(le.skey) OVER (PARTITION BY up.pupil_id) AS last_skey
+  FROM unexplained_placements up
+  LEFT JOIN LATERAL (
+    SELECT a.session_date,
+           (a.session_date - DATE '2000-01-01') * 2 + CASE a.session WHEN 'PM' THEN 1 ELSE 0 END AS skey
+    FROM ${ATTENDANCE_TABLE} a
+    WHERE a.placement_id = up.id AND a.session_date <= $1::date AND a.code NOT IN ('N', 'O')
+      AND a.code = ANY (ARRAY(SELECT code FROM attendance_code WHERE possible_session))
       AND ${knownOn('a', '$1::date')}
     ORDER BY a.session_date DESC, a.session DESC
     LIMIT 1
   ) le ON true
-  WHERE pl.start_date <= $1::date
-  GROUP BY pl.pupil_id
 ),
-unexplained AS (
-  SELECT p.id, p.upn, p.authorities, p.s, min(x.session_date) AS since,
-         count(DISTINCT (x.session_date, x.session)) AS sessions
-  FROM unexplained_candidates p
-  JOIN last_explained le ON le.pupil_id = p.id
-  JOIN placement pl ON pl.pupil_id = p.id AND pl.start_date <= $1::date
+unexplained_runs AS (
+  SELECT le.pupil_id, min(x.session_date) AS since, count(DISTINCT (x.session_date, x.session)) AS sessions
+  FROM last_explained le
   CROSS JOIN LATERAL (
     SELECT a.session_date, a.session
-    FROM attendance a
-    JOIN attendance_code c ON c.code = a.code AND c.possible_session
-    WHERE a.placement_id = pl.id
+    FROM ${ATTENDANCE_TABLE} a
+    WHERE a.placement_id = le.id
       AND a.session_date BETWEEN coalesce(le.last_date, DATE '-infinity') AND $1::date
       AND (a.session_date - DATE '2000-01-01') * 2 + CASE a.session WHEN 'PM' THEN 1 ELSE 0 END
           > coalesce(le.last_skey, -2147483648)
+      AND a.code = ANY (ARRAY(SELECT code FROM attendance_code WHERE possible_session))
       AND ${knownOn('a', '$1::date')}
     OFFSET 0 -- keeps the per-placement index range scan: flattened, it becomes a scan of all history
   ) x
-  GROUP BY p.id, p.upn, p.authorities, p.s
-  HAVING count(DISTINCT (x.session_date, x.session)) >= ${num('p.s', 'unexplainedAbsenceSessions')}
+  -- a placement whose last mark is before its pupil's latest explained session has none after it
+  WHERE le.last_mark >= coalesce(le.last_date, DATE '-infinity')
+  GROUP BY le.pupil_id
+),
+unexplained AS (
+  SELECT p.id, p.upn, p.authorities, p.s, u.since, u.sessions
+  FROM unexplained_runs u
+  JOIN pupils p ON p.id = u.pupil_id
+  WHERE u.sessions >= ${num('p.s', 'unexplainedAbsenceSessions')}
 ),
 neet_scope AS (
   SELECT p.*, r.possible, r.attended::numeric / nullif(r.possible, 0) AS attendance_rate
@@ -120,8 +147,10 @@ neet_scope AS (
                 WHERE pl.pupil_id = p.id AND pl.start_date <= pa.d
                   AND (pl.end_date IS NULL OR pl.end_date >= pa.ay_start))
 ),
+-- Each pupil's factors carry the pupil's columns (every pupil here has "attends AP"), so the score
+-- needs no join of neet_scope with itself: planned as a nested loop, that is its size squared.
 neet_factors AS (
-  SELECT n.id, f.points, f.label
+  SELECT n.id, n.upn, n.authorities, n.s, f.points, f.label
   FROM neet_scope n
   CROSS JOIN params pa
   CROSS JOIN LATERAL (VALUES
@@ -143,11 +172,10 @@ neet_factors AS (
   WHERE f.points IS NOT NULL
 ),
 neet_risk AS (
-  SELECT n.id, n.upn, n.authorities, n.s, sum(f.points) AS score,
+  SELECT f.id, f.upn, f.authorities, f.s, sum(f.points) AS score,
          string_agg(f.label || ' ' || f.points, ', ' ORDER BY f.points DESC, f.label) AS factors
-  FROM neet_scope n
-  JOIN neet_factors f ON f.id = n.id
-  GROUP BY n.id, n.upn, n.authorities, n.s
+  FROM neet_factors f
+  GROUP BY f.id, f.upn, f.authorities, f.s
 ),
 latest_destination AS (
   SELECT DISTINCT ON (dn.pupil_id) dn.pupil_id, dn.activity, dn.recorded_on

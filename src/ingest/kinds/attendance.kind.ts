@@ -86,6 +86,13 @@ export const ATTENDANCE: KindDefinition = {
        coalesce(r.current_first_recorded_on, ${RECORDED_ON})
      FROM ingest_stage s LEFT JOIN ingest_current r ON r.line = s.line
      WHERE r.line IS NULL OR ${IS_CORRECTION}`,
+    // widens each placement's span of session dates (migration AttendanceSpan) to the rows delivered
+    `INSERT INTO attendance_span (placement_id, first_date, last_date)
+     SELECT s.placement_id, min(s.date), max(s.date) FROM ingest_stage s GROUP BY s.placement_id
+     ON CONFLICT (placement_id) DO UPDATE
+       SET first_date = least(attendance_span.first_date, excluded.first_date),
+           last_date = greatest(attendance_span.last_date, excluded.last_date)
+       WHERE excluded.first_date < attendance_span.first_date OR excluded.last_date > attendance_span.last_date`,
     `SELECT (SELECT count(*) FROM ingest_stage) - (SELECT count(*) FROM ingest_current) AS inserted,
        (SELECT count(*) FROM ingest_current r WHERE ${IS_CORRECTION}) AS updated`,
   ],
