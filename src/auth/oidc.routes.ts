@@ -10,6 +10,7 @@ import { logger } from '../logger';
 import { html, SafeHtml } from '../reports/html';
 import { requestOrigin } from './authenticate';
 import type { OidcConfig } from './oidc.config';
+import { isLocalhost, safeNext } from './request-checks';
 import { openSession, SESSION_COOKIE, SESSION_HOURS } from './sessions.service';
 import { principalOfUser } from './users.service';
 
@@ -19,15 +20,6 @@ export const OIDC_CALLBACK_PATH = '/sign-in/oidc/callback';
 export const OIDC_FLOW_COOKIE = 'alp_oidc';
 /** Long enough to type a password and pass multi-factor authentication, short enough to be one attempt. */
 const FLOW_MINUTES = 10;
-
-/** Only a path on this site: never an open redirect. */
-function safeNext(value: unknown): string {
-  return typeof value === 'string' && /^\/(?!\/)[^\\\s]*$/.test(value) ? value : '/';
-}
-
-function isLocalhost(req: Request): boolean {
-  return ['localhost', '127.0.0.1', '[::1]', '::1'].includes(req.hostname);
-}
 
 /** The sign-in page's button for OpenID Connect; `next` is where to go once signed in. */
 export function oidcSignInLink(config: OidcConfig, next = '/'): SafeHtml {

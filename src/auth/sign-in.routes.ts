@@ -7,17 +7,9 @@ import { requestOrigin, sessionCookieOf } from './authenticate';
 import type { OidcConfig } from './oidc.config';
 import { oidcSignInLink } from './oidc.routes';
 import { decoyHash, verifyPassword } from './passwords';
+import { isLocalhost, safeNext } from './request-checks';
 import { endSession, openSession, SESSION_COOKIE, SESSION_HOURS } from './sessions.service';
 import { principalOfUser } from './users.service';
-
-/** Only a path on this site: never an open redirect. */
-function safeNext(value: unknown): string {
-  return typeof value === 'string' && /^\/(?!\/)[^\\\s]*$/.test(value) ? value : '/';
-}
-
-function isLocalhost(req: Request): boolean {
-  return ['localhost', '127.0.0.1', '[::1]', '::1'].includes(req.hostname);
-}
 
 function signInPage(opts: {
   next: string;
