@@ -226,7 +226,8 @@ async function main(): Promise<void> {
           const c2 = cpuSeconds(pid);
           const indicators = await load(s.url, INDICATORS, 20, o.seconds, expectedIndicators);
           const c3 = cpuSeconds(pid);
-          (results[v.name] ??= []).push({
+          results[v.name] ??= [];
+          results[v.name].push({
             round: round + 1,
             placements: {
               ...placements,
