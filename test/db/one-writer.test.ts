@@ -51,9 +51,11 @@ describe('one writer on an embedded database folder', () => {
   });
 
   const config = () => loadConfig({ ALP_HUB_DATA_DIR: folder, PORT: '0', DEMO_PUPILS: '0' });
+  let token = '';
   const threshold = async (url: string) => {
     const res = await request(url)
       .post('')
+      .set('authorization', `Bearer ${token}`)
       .send({ query: '{ settings(authority: "801") { settings { key value } } }' });
     return res.body.data.settings[0].settings.find((s: { key: string }) => s.key === 'neetRiskThreshold')
       .value;
@@ -70,6 +72,10 @@ describe('one writer on an embedded database folder', () => {
 
     const imported = await cli.run('import', AUTHORITIES);
     expect(imported).toMatchObject({ exitCode: 0, stderr: '' });
+    expect(
+      (await cli.run('users', 'add', 'officer', '--role', 'la_officer', '--authority', '801')).exitCode,
+    ).toBe(0);
+    token = (await cli.run('tokens', 'create', 'officer')).stdout;
     expect(await threshold(hub.server.url)).toBe('4');
     const set = await cli.run('settings', '--authority', '801', '--set', 'neetRiskThreshold=5');
     expect(set.exitCode).toBe(0);
