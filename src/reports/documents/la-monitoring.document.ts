@@ -237,7 +237,7 @@ export function buildLaReport(d: LaReportData): ReportDocument {
         yLabel: 'Share of pupils or sessions',
         percent: true,
         labels,
-        series: attendanceSeries.map((s) => ({ label: s.label, values: s.values.map(valueOf) })),
+        series: attendanceSeries.map((s) => ({ label: s.label, values: s.values.map(plotted) })),
         alt: `Line chart of the weekly attendance rate and persistent absence rate of pupils in AP in ${d.authority.name}, ${range}. ${describeLast(attendanceSeries)}`,
         table: chartTable(
           'Attendance by week',
@@ -257,7 +257,7 @@ export function buildLaReport(d: LaReportData): ReportDocument {
         yLabel: 'Pupils',
         percent: false,
         labels,
-        series: countSeries.map((s) => ({ label: s.label, values: s.values.map(valueOf) })),
+        series: countSeries.map((s) => ({ label: s.label, values: s.values.map(plotted) })),
         alt: `Line chart of the weekly number of pupils in AP and of pupils flagged not on roll, on reduced education or part time too long in ${d.authority.name}, ${range}. ${describeLast(countSeries)}`,
         table: chartTable(
           'Pupils by week',
@@ -366,7 +366,7 @@ function rank(code: string): number {
   return i === -1 ? VISIT_OR_REGISTRATION.length : i;
 }
 
-function valueOf(f: Figure | null): number | null {
+function plotted(f: Figure | null): number | null {
   return f && !f.suppressed ? f.value : null;
 }
 
