@@ -1,6 +1,7 @@
 import type { Principal } from '../../auth/principal';
 import type { Database } from '../../db/database';
 import { londonToday } from '../../domain/dates';
+import { requireDate } from '../../indicators/access';
 import { badInput } from '../../records/record-errors';
 import type { ReportDocument, ReportKind } from './document';
 import { buildGovernorReport, loadGovernorReport } from './governor.document';
@@ -26,7 +27,7 @@ export async function buildReport(
   principal: Principal,
   req: ReportRequest,
 ): Promise<ReportDocument> {
-  const asOf = req.asOf || londonToday();
+  const asOf = requireDate(req.asOf || londonToday(), 'asOf');
   switch (req.kind) {
     case 'la':
       if (!req.authority) throw badInput('the LA monitoring report needs an authority', 'authority');

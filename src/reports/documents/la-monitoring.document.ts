@@ -1,6 +1,7 @@
 import type { Principal } from '../../auth/principal';
 import type { Database } from '../../db/database';
-import { addDays, isIsoDate } from '../../domain/dates';
+import { addDays } from '../../domain/dates';
+import { requireDate } from '../../indicators/access';
 import { INDICATOR_DEFINITIONS } from '../../indicators/aggregates/indicator-definitions';
 import type { Flag } from '../../indicators/flag-definition';
 import { computeFlags } from '../../indicators/flags.service';
@@ -59,8 +60,8 @@ export async function loadLaReport(
   query: LaReportQuery,
 ): Promise<LaReportData> {
   const ds = db.dataSource;
-  const since = query.since || addDays(query.asOf, -28);
-  if (isIsoDate(since) && isIsoDate(query.asOf) && since >= query.asOf)
+  const since = requireDate(query.since || addDays(requireDate(query.asOf, 'asOf'), -28), 'from');
+  if (since >= query.asOf)
     throw new IndicatorError(
       'INVALID_RANGE',
       'the previous report date must be before the as-of date',
