@@ -2,12 +2,12 @@ import { once } from 'node:events';
 import { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { Database } from '../db/database';
-import { dashboardRouter } from '../reports/dashboard.routes';
 import { buildHubSchema } from '../schema/build-schema';
+import { webRouter } from '../web/web.routes';
 import { Context, createContext, defaultPrincipalFor, PrincipalFor } from './context';
 import { formatError } from './format-error';
 import { freshAfterMutationPlugin } from './fresh-after-mutation.plugin';
@@ -21,7 +21,7 @@ export interface AppOptions {
 }
 
 /**
- * The hub's express app: the GraphQL API at /graphql (the Apollo landing page on GET in a browser,
+ * The hub's express app: the GraphQL API at /graphql (an offline GraphQL IDE on GET in a browser,
  * introspection on) and the dashboard at /, both deciding the caller with the same `principalFor`.
  */
 export async function createApp(opts: AppOptions): Promise<{ app: express.Express; stop(): Promise<void> }> {
@@ -31,11 +31,14 @@ export async function createApp(opts: AppOptions): Promise<{ app: express.Expres
     formatError,
     introspection: true,
     includeStacktraceInErrorResponses: false,
-    plugins: [ApolloServerPluginLandingPageLocalDefault({ footer: false }), freshAfterMutationPlugin],
+    // Apollo's landing page loads its sandbox from the internet; the hub serves its own IDE (src/web).
+    plugins: [ApolloServerPluginLandingPageDisabled(), freshAfterMutationPlugin],
   });
   await apollo.start();
   const app = express();
   app.disable('x-powered-by');
+  // the dashboard first: it answers GET /graphql from a browser with the offline IDE, and passes the rest on
+  app.use(webRouter(opts.db, principalFor));
   app.use(
     '/graphql',
     express.json({ limit: BODY_LIMIT }),
@@ -43,7 +46,6 @@ export async function createApp(opts: AppOptions): Promise<{ app: express.Expres
       context: async ({ req }) => createContext(opts.db, principalFor(req)),
     }),
   );
-  app.use(dashboardRouter(opts.db, principalFor));
   return { app, stop: () => apollo.stop() };
 }
 

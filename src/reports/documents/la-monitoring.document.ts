@@ -206,70 +206,7 @@ export function buildLaReport(d: LaReportData): ReportDocument {
     empty: 'No provider needs a visit or a check at this date.',
   };
 
-  const labels = d.series.map((p) => p.date);
-  const share = (key: string) =>
-    d.series.map((p) => (p.headline[key] ? figure(p.headline[key], 'share') : null));
-  const count = (code: string) =>
-    d.series.map((p) => {
-      const c = p.flagCounts.find((x) => x.code === code);
-      return c ? figure(c.count, 'count') : null;
-    });
-  const pupilsInAp = d.series.map((p) =>
-    p.headline.pupilsInAp ? figure(p.headline.pupilsInAp, 'count') : null,
-  );
-  const attendanceSeries = [
-    { label: 'Attendance rate', values: share('attendanceRate') },
-    { label: 'Persistent absence rate', values: share('persistentAbsenceRate') },
-  ];
-  const countSeries = [
-    { label: 'Pupils in AP', values: pupilsInAp },
-    { label: title('NOT_ON_ROLL'), values: count('NOT_ON_ROLL') },
-    { label: title('REDUCED_EDUCATION'), values: count('REDUCED_EDUCATION') },
-    { label: title('PART_TIME_TOO_LONG'), values: count('PART_TIME_TOO_LONG') },
-  ];
-  const range = labels.length ? `${labels[0]} to ${labels[labels.length - 1]}` : 'no weeks';
-  const trends: Block[] = [
-    {
-      kind: 'chart',
-      chart: {
-        type: 'line',
-        title: 'Attendance and persistent absence, week by week',
-        xLabel: 'Week (as of date)',
-        yLabel: 'Share of pupils or sessions',
-        percent: true,
-        labels,
-        series: attendanceSeries.map((s) => ({ label: s.label, values: s.values.map(plotted) })),
-        alt: `Line chart of the weekly attendance rate and persistent absence rate of pupils in AP in ${d.authority.name}, ${range}. ${describeLast(attendanceSeries)}`,
-        table: chartTable(
-          'Attendance by week',
-          'Attendance by week (numbers of the chart)',
-          'Week',
-          labels,
-          attendanceSeries,
-        ),
-      },
-    },
-    {
-      kind: 'chart',
-      chart: {
-        type: 'line',
-        title: 'Pupils in AP and children missing full-time education, week by week',
-        xLabel: 'Week (as of date)',
-        yLabel: 'Pupils',
-        percent: false,
-        labels,
-        series: countSeries.map((s) => ({ label: s.label, values: s.values.map(plotted) })),
-        alt: `Line chart of the weekly number of pupils in AP and of pupils flagged not on roll, on reduced education or part time too long in ${d.authority.name}, ${range}. ${describeLast(countSeries)}`,
-        table: chartTable(
-          'Pupils by week',
-          'Pupils by week (numbers of the chart)',
-          'Week',
-          labels,
-          countSeries,
-        ),
-      },
-    },
-  ];
+  const trends = trendBlocks(d.series, d.authority.name);
 
   const before = new Map(d.previousFlags.map((f) => [flagKey(f), f]));
   const now = new Map(d.flags.map((f) => [flagKey(f), f]));
@@ -360,6 +297,74 @@ export function buildLaReport(d: LaReportData): ReportDocument {
       `Figures are not suppressed in it. Where it is read by someone who may see aggregates only: ${SUPPRESSION_RULE}`,
     ],
   };
+}
+
+/** The year's weekly trends as two charts (attendance; pupils in AP and missing full-time education). */
+export function trendBlocks(series: SeriesPoint[], scope: string): Block[] {
+  const labels = series.map((p) => p.date);
+  const share = (key: string) =>
+    series.map((p) => (p.headline[key] ? figure(p.headline[key], 'share') : null));
+  const count = (code: string) =>
+    series.map((p) => {
+      const c = p.flagCounts.find((x) => x.code === code);
+      return c ? figure(c.count, 'count') : null;
+    });
+  const pupilsInAp = series.map((p) =>
+    p.headline.pupilsInAp ? figure(p.headline.pupilsInAp, 'count') : null,
+  );
+  const attendanceSeries = [
+    { label: 'Attendance rate', values: share('attendanceRate') },
+    { label: 'Persistent absence rate', values: share('persistentAbsenceRate') },
+  ];
+  const countSeries = [
+    { label: 'Pupils in AP', values: pupilsInAp },
+    { label: title('NOT_ON_ROLL'), values: count('NOT_ON_ROLL') },
+    { label: title('REDUCED_EDUCATION'), values: count('REDUCED_EDUCATION') },
+    { label: title('PART_TIME_TOO_LONG'), values: count('PART_TIME_TOO_LONG') },
+  ];
+  const range = labels.length ? `${labels[0]} to ${labels[labels.length - 1]}` : 'no weeks';
+  return [
+    {
+      kind: 'chart',
+      chart: {
+        type: 'line',
+        title: 'Attendance and persistent absence, week by week',
+        xLabel: 'Week (as of date)',
+        yLabel: 'Share of pupils or sessions',
+        percent: true,
+        labels,
+        series: attendanceSeries.map((s) => ({ label: s.label, values: s.values.map(plotted) })),
+        alt: `Line chart of the weekly attendance rate and persistent absence rate of pupils in AP in ${scope}, ${range}. ${describeLast(attendanceSeries)}`,
+        table: chartTable(
+          'Attendance by week',
+          'Attendance by week (numbers of the chart)',
+          'Week',
+          labels,
+          attendanceSeries,
+        ),
+      },
+    },
+    {
+      kind: 'chart',
+      chart: {
+        type: 'line',
+        title: 'Pupils in AP and children missing full-time education, week by week',
+        xLabel: 'Week (as of date)',
+        yLabel: 'Pupils',
+        percent: false,
+        labels,
+        series: countSeries.map((s) => ({ label: s.label, values: s.values.map(plotted) })),
+        alt: `Line chart of the weekly number of pupils in AP and of pupils flagged not on roll, on reduced education or part time too long in ${scope}, ${range}. ${describeLast(countSeries)}`,
+        table: chartTable(
+          'Pupils by week',
+          'Pupils by week (numbers of the chart)',
+          'Week',
+          labels,
+          countSeries,
+        ),
+      },
+    },
+  ];
 }
 
 function rank(code: string): number {
