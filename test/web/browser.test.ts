@@ -94,30 +94,34 @@ describe('dashboard in a real browser', () => {
     await expect(page.locator('h1').textContent()).resolves.toContain('Alternative provision: Bristol');
     await check(page, problems, 'overview');
 
-    // keyboard: the first Tab reaches the skip link
-    await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to main content');
-
-    // the count of children not on roll
-    await Promise.all([
-      page.waitForURL(/\/flags\?/, { waitUntil: 'commit' }),
-      page.locator('a[href*="code=NOT_ON_ROLL"]').click(),
-    ]);
+    // by keyboard: the count of children not on roll, focused and followed with Enter
+    const count = page.locator('a[href*="code=NOT_ON_ROLL"]');
+    await count.focus();
+    await Promise.all([page.waitForURL(/\/flags\?/), page.keyboard.press('Enter')]);
     await check(page, problems, 'flag-list');
-    await page.getByRole('link', { name: /\(Z801200025003\)/ }).click();
-    await page.waitForURL(/\/pupils\/Z801200025003/);
+    await Promise.all([
+      page.waitForURL(/\/pupils\/Z801200025003/),
+      page.getByRole('link', { name: /\(Z801200025003\)/ }).click(),
+    ]);
     await expect(page.locator('h1').textContent()).resolves.toContain('Pupil3 Test');
     expect(await page.textContent('main')).toContain('on no school roll');
     await check(page, problems, 'pupil');
-    await page.getByRole('link', { name: 'PL-0005' }).first().click();
-    await page.waitForURL(/\/placements\/PL-0005/);
+    await Promise.all([
+      page.waitForURL(/\/placements\/PL-0005/),
+      page.getByRole('link', { name: 'PL-0005' }).first().click(),
+    ]);
     await check(page, problems, 'placement');
 
     await page.goto(`${base}/?asOf=2026-11-03&authority=801`);
     await page.fill('#asOf', '2026-03-02');
     await page.selectOption('#authority', '802');
-    await page.getByRole('button', { name: 'Show' }).click();
-    await page.waitForURL(/asOf=2026-03-02/);
+    await Promise.all([
+      page.waitForURL(/asOf=2026-03-02/),
+      page.getByRole('button', { name: 'Show' }).click(),
+    ]);
+    // the first Tab of a page reaches the skip link
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to main content');
     expect(page.url()).toMatch(/[?&]authority=802/);
     await expect(page.locator('h1').textContent()).resolves.toContain('as of 2026-03-02');
     await page.close();
