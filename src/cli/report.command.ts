@@ -60,7 +60,7 @@ export function registerReport(program: Command): void {
     .description(
       'write a report: la (monitoring report), governor (a school), provider (scorecard); with no kind, the indicators workbook (.xlsx) as before',
     )
-    .addArgument(new Argument('[kind]', 'la | governor | provider').choices([...REPORT_KINDS]))
+    .addArgument(new Argument('[kind]', `one of ${REPORT_KINDS.join(', ')}`))
     .option('--as-of <date>', 'YYYY-MM-DD (default: today, Europe/London)')
     .option('--authority <la>', 'the authority (LA code); needed for la')
     .option('--school <urn>', 'the school (URN); needed for governor')
@@ -83,6 +83,8 @@ export function registerReport(program: Command): void {
         });
         return;
       }
+      if (!(REPORT_KINDS as readonly string[]).includes(kind))
+        throw new Error(`unknown report ${kind}; one of ${REPORT_KINDS.join(', ')}`);
       const format = opts.format ?? (opts.out ? path.extname(opts.out).slice(1) : 'pdf');
       if (!(REPORT_FORMATS as readonly string[]).includes(format)) {
         throw new Error(
