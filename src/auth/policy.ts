@@ -192,3 +192,27 @@ export function unauthenticated(): AuthError {
     'sign in first: send a session cookie or Authorization: Bearer <token>',
   );
 }
+
+/**
+ * Reports: the LA monitoring report names children, so it is for administrators and LA officers; a
+ * school's governor report (aggregates only) for its school's users and governors and for the
+ * authority's officers; a provider's scorecard for everyone who reads providers but governors, a
+ * provider seeing its own only. Authority scope is checked by the services the reports read through.
+ */
+export function requireReportAccess(
+  p: Principal,
+  kind: 'la' | 'governor' | 'provider',
+  subject: { schoolUrn?: string | null; providerRef?: string | null },
+): void {
+  if (kind === 'la') requireRole(p, ['admin', 'la_officer'], 'read the LA monitoring report');
+  if (kind === 'governor') {
+    requireRole(p, ['admin', 'la_officer', 'school', 'governor'], "read a school's governor report");
+    if ((p.role === 'school' || p.role === 'governor') && subject.schoolUrn !== p.schoolUrn)
+      throw forbidden(`you may read the report of school ${p.schoolUrn} only`);
+  }
+  if (kind === 'provider') {
+    requireRole(p, ['admin', 'la_officer', 'school', 'provider', 'analyst'], "read a provider's scorecard");
+    if (p.role === 'provider' && subject.providerRef !== p.providerRef)
+      throw forbidden(`you may read the scorecard of provider ${p.providerRef} only`);
+  }
+}

@@ -10,6 +10,7 @@ import { PlacementPlanResolver } from './placement-plan.resolver';
 import { ProviderResolver } from './provider.resolver';
 import { ProviderComplianceResolver } from './provider-compliance.resolver';
 import { PupilResolver } from './pupil.resolver';
+import { ReportResolver } from './report.resolver';
 import { SchoolResolver } from './school.resolver';
 import { SettingsResolver } from './settings.resolver';
 
@@ -29,4 +30,5 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   SettingsResolver,
   IngestResolver,
   AccessResolver,
+  ReportResolver,
 ];

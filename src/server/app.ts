@@ -17,8 +17,8 @@ import { oidcRouter } from '../auth/oidc.routes';
 import { signInRouter } from '../auth/sign-in.routes';
 import { Database } from '../db/database';
 import { uploadRouter } from '../ingest/upload.routes';
-import { dashboardRouter } from '../reports/dashboard.routes';
 import { buildHubSchema } from '../schema/build-schema';
+import { webRouter } from '../web/web.routes';
 import { Context, createContext } from './context';
 import { formatError } from './format-error';
 import { freshAfterMutationPlugin } from './fresh-after-mutation.plugin';
@@ -41,7 +41,7 @@ export interface AppOptions {
 
 /**
  * The hub's express app. Open without sign-in: the sign-in routes and /health. Everything else (the
- * GraphQL API at /graphql, the dashboard, charts, reports) needs a session cookie or a bearer token,
+ * GraphQL API at /graphql with an offline IDE for browsers, the dashboard, reports) needs a session cookie or a bearer token,
  * is rate-limited per address and per user, and carries helmet's headers.
  */
 export async function createApp(opts: AppOptions): Promise<{ app: express.Express; stop(): Promise<void> }> {
@@ -77,6 +77,8 @@ export async function createApp(opts: AppOptions): Promise<{ app: express.Expres
   app.use(signInRouter(opts.db, oidc));
   app.use(authenticate(opts.db));
   app.use(userLimiter(limits));
+  // the dashboard first: it answers GET /graphql from a browser with the offline IDE, and passes the rest on
+  app.use(webRouter(opts.db, principalOf));
   app.use(
     '/graphql',
     express.json({ limit: BODY_LIMIT }),
@@ -85,7 +87,6 @@ export async function createApp(opts: AppOptions): Promise<{ app: express.Expres
     }),
   );
   app.use(uploadRouter(opts.db, principalOf));
-  app.use(dashboardRouter(opts.db, principalOf));
   return { app, stop: () => apollo.stop() };
 }
 

@@ -1,0 +1,35 @@
+import { recordAudit } from '../audit/audit.service';
+import type { Principal } from '../auth/principal';
+import type { Database } from '../db/database';
+import { badInput } from '../records/record-errors';
+import { buildReport, ReportRequest } from './documents';
+import { CONTENT_TYPES, isReportFormat, REPORT_FORMATS, renderReport } from './render';
+
+export interface RenderedReport {
+  data: Buffer;
+  contentType: string;
+  fileName: string;
+}
+
+/** One report for the caller in one format: what the CLI, the mutation and the dashboard links share. */
+export async function generateReport(
+  db: Database,
+  principal: Principal,
+  req: ReportRequest & { format: string; table?: string | null },
+): Promise<RenderedReport> {
+  if (!isReportFormat(req.format))
+    throw badInput(`unknown format ${req.format}; one of ${REPORT_FORMATS.join(', ')}`, 'format');
+  const doc = await buildReport(db, principal, req);
+  const data = await renderReport(doc, req.format, { table: req.table });
+  const subject =
+    req.kind === 'la' ? req.authority : req.kind === 'governor' ? req.schoolUrn : req.providerRef;
+  const safe = `${req.kind}-${subject ?? 'all'}-${doc.asOf}`.replace(/[^A-Za-z0-9._-]/g, '_');
+  await recordAudit(db.dataSource, principal, {
+    action: 'report',
+    operation: `report ${req.kind} ${req.format}`,
+    subjectKind: req.kind === 'la' ? 'authority' : req.kind === 'governor' ? 'school' : 'provider',
+    subjects: subject ? [subject] : [],
+    detail: { asOf: doc.asOf, from: req.from ?? null, to: req.to ?? null },
+  });
+  return { data, contentType: CONTENT_TYPES[req.format], fileName: `alp-hub-${safe}.${req.format}` };
+}
