@@ -11,7 +11,7 @@ describe('dashboard pages, report links and downloads', () => {
   let api: TestApi;
   let base: string;
   let token = '';
-  const get = (path: string) => get(path).set('authorization', `Bearer ${token}`);
+  const get = (path: string) => request(base).get(path).set('authorization', `Bearer ${token}`);
 
   beforeAll(async () => {
     api = await startTestApi();
