@@ -364,10 +364,14 @@ describe('routes, per role', () => {
   it('refuses the dashboard of another authority to an officer, and to a governor', async () => {
     expect((await page(tokens.officer, `/?asOf=2026-11-03&authority=${LA}`)).status).toBe(200);
     expect((await page(tokens.officer, '/?asOf=2026-11-03&authority=801')).status).toBe(403);
-    expect((await page(tokens.governor, '/?asOf=2026-11-03')).status).toBe(403);
-    expect(
-      (await page(tokens.officer801, '/charts/attendance.png?asOf=2026-11-03&authority=802')).status,
-    ).toBe(403);
+    const governed = await page(tokens.governor, '/?asOf=2026-11-03');
+    expect(governed.status).toBe(303);
+    expect(governed.headers.location).toBe(`/schools/${SCHOOL}?asOf=2026-11-03`);
+    expect((await page(tokens.governor, `/schools/${SCHOOL}?asOf=2026-11-03`)).status).toBe(200);
+    expect((await page(tokens.governor, '/schools/100007?asOf=2026-11-03')).status).toBe(403);
+    expect((await page(tokens.officer801, '/trends?asOf=2026-11-03&authority=802')).status).toBe(403);
+    expect((await page(tokens.provider, '/providers/ALP-000?asOf=2026-11-03')).status).toBe(403);
+    expect((await page(tokens.school, '/reports/la.pdf?asOf=2026-11-03&authority=802')).status).toBe(403);
   });
 
   it('shows an analyst the dashboard without a pupil', async () => {

@@ -35,9 +35,7 @@ describe('dashboard pages, report links and downloads', () => {
   });
 
   it('leads from a count to the child, with the reasons and the placements', async () => {
-    const list = await request(base)
-      .get('/flags')
-      .query({ ...AT, code: 'NOT_ON_ROLL' });
+    const list = await get('/flags').query({ ...AT, code: 'NOT_ON_ROLL' });
     expect(list.status).toBe(200);
     expect(list.text).toContain(
       'href="/pupils/Z801200025003?asOf=2026-11-03&amp;authority=801">Pupil3 Test (Z801200025003)</a>',
@@ -49,9 +47,7 @@ describe('dashboard pages, report links and downloads', () => {
     const placement = await get('/placements/PL-0005').query(AT);
     expect(placement.status).toBe(200);
     expect(placement.text).toContain('Functional Skills English L1');
-    const pupils = await request(base)
-      .get('/pupils')
-      .query({ ...AT, keyStage: 'KS4' });
+    const pupils = await get('/pupils').query({ ...AT, keyStage: 'KS4' });
     expect(pupils.status).toBe(200);
     expect(pupils.text).toContain('Pupils in AP: KS4');
   });
@@ -81,16 +77,13 @@ describe('dashboard pages, report links and downloads', () => {
   });
 
   it('streams each report from its link', async () => {
-    const pdf = await request(base)
-      .get('/reports/provider.pdf')
+    const pdf = await get('/reports/provider.pdf')
       .query({ ...AT, provider: 'ALP-000' })
       .buffer(true);
     expect(pdf.status).toBe(200);
     expect(pdf.headers['content-type']).toBe('application/pdf');
     expect((pdf.body as Buffer).subarray(0, 5).toString('latin1')).toBe('%PDF-');
-    const csv = await request(base)
-      .get('/reports/governor.csv')
-      .query({ asOf: '2026-11-03', school: '100049' });
+    const csv = await get('/reports/governor.csv').query({ asOf: '2026-11-03', school: '100049' });
     expect(csv.status).toBe(200);
     expect(csv.headers['content-disposition']).toMatch(
       /^attachment; filename="alp-hub-governor-100049-2026-11-03.csv"$/,
