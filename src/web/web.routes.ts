@@ -492,6 +492,12 @@ ${reportLinks('Scorecard', '/reports/provider', qs({ ...b, provider: ref, from, 
   // The GraphQL IDE for browsers, served from the hub (ruru's files under /assets/ruru/): no internet.
   router.get('/graphql', (req, res, next) => {
     if (!req.accepts('html') || req.query.query) return next();
+    // the IDE (GraphiQL) starts from inline scripts and runs its editor in workers: this page alone,
+    // which shows no data of the hub's until the signed-in user queries it, allows them
+    res.setHeader(
+      'Content-Security-Policy',
+      "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval' blob:; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; worker-src 'self' blob:; connect-src 'self'; frame-ancestors 'self'",
+    );
     res.type('html').send(ruruHTML({ endpoint: '/graphql', staticPath: '/assets/ruru/' }));
   });
   return router;
