@@ -16,11 +16,13 @@ import { loadOidcConfig, OidcConfig } from '../auth/oidc.config';
 import { oidcRouter } from '../auth/oidc.routes';
 import { signInRouter } from '../auth/sign-in.routes';
 import { Database } from '../db/database';
+import { databaseFailure } from '../db/db-failure';
 import { uploadRouter } from '../ingest/upload.routes';
+import { logger } from '../logger';
 import { buildHubSchema } from '../schema/build-schema';
 import { webRouter } from '../web/web.routes';
 import { Context, createContext } from './context';
-import { formatError } from './format-error';
+import { DATABASE_CODES, formatError } from './format-error';
 import { freshAfterMutationPlugin } from './fresh-after-mutation.plugin';
 import { healthHandler } from './health';
 import { addressLimiter, armor, DEFAULT_RATE_LIMITS, RateLimits, userLimiter } from './security';
@@ -87,8 +89,41 @@ export async function createApp(opts: AppOptions): Promise<{ app: express.Expres
     }),
   );
   app.use(uploadRouter(opts.db, principalOf));
+  app.use(lastErrorHandler);
   return { app, stop: () => apollo.stop() };
 }
+
+/**
+ * What reaches express's error path (a body too large, the database gone while deciding who is
+ * asking): one JSON error in GraphQL's shape, never a stack trace or the cause's SQL.
+ */
+const lastErrorHandler: express.ErrorRequestHandler = (err, _req, res, next) => {
+  if (res.headersSent) {
+    next(err);
+    return;
+  }
+  const status = typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : null;
+  if (status) {
+    res
+      .status(status)
+      .json({
+        errors: [{ message: String(err.message ?? 'bad request'), extensions: { code: 'BAD_REQUEST' } }],
+      });
+    return;
+  }
+  const failure = databaseFailure(err);
+  if (failure) {
+    logger.warn({ err, failure: failure.kind }, 'database failure before a request was handled');
+    res
+      .status(503)
+      .json({ errors: [{ message: failure.message, extensions: { code: DATABASE_CODES[failure.kind] } }] });
+    return;
+  }
+  logger.error({ err }, 'unexpected error in a request');
+  res
+    .status(500)
+    .json({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+};
 
 /** No cross-origin reads unless an origin is configured: then only it, with credentials. */
 function cors(origins: string[]): express.RequestHandler {

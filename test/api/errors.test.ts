@@ -79,14 +79,12 @@ describe('an unexpected failure over HTTP', () => {
     try {
       // The database goes away under a running server.
       await api.db.dataSource.destroy();
+      // deciding who is asking is the first thing to fail
       const res = await api.gql(`{ authorities { totalCount } }`);
+      expect(res.status).toBeGreaterThanOrEqual(500);
       expect(res.errors).toHaveLength(1);
-      expect(res.errors?.[0]).toEqual({
-        message: 'Internal server error',
-        locations: [{ line: 1, column: 3 }],
-        path: ['authorities'],
-        extensions: { code: 'INTERNAL_SERVER_ERROR' },
-      });
+      expect(res.errors?.[0].extensions?.code).toMatch(/^(INTERNAL_SERVER_ERROR|DATABASE_UNAVAILABLE)$/);
+      expect(JSON.stringify(res.errors)).not.toMatch(/SELECT|api_token|at .*\.(js|ts)/);
     } finally {
       await api.close();
     }

@@ -152,7 +152,7 @@ PL-2,2026-01-13,AM,ZZ,2026-01-13T09:00:00Z,provider
   });
 
   it('a register submitted by a provider goes through the same checks and records who and when', async () => {
-    const provider = { ...admin, role: 'provider' as const, name: 'alp-1-office' };
+    const provider = { ...admin, role: 'provider' as const, name: 'alp-1-office', providerRef: 'ALP-1' };
     const now = new Date('2026-01-06T09:30:00Z');
     const result = await submitAttendance(
       db,

@@ -69,7 +69,7 @@ describe('import runs: every import is recorded, stored or not', () => {
       id: upload.data.importFile.runId,
       kind: 'providers',
       fileName: 'providers-api.csv',
-      principalName: 'local-admin',
+      principalName: 'test-admin',
       outcome: 'stored',
       rows: 1,
       inserted: 1,
@@ -154,7 +154,7 @@ describe('npx alp-hub imports list', () => {
     expect(table.stdout.split('\n')).toHaveLength(3);
     expect(table.stdout).toMatch(
       new RegExp(
-        `^${runs[0].id}\\s+\\S+\\s+authorities\\s+authorities\\.csv\\s+${os.userInfo().username}\\s+stored\\s+2\\s+0\\s+0\\s+2`,
+        `^${runs[0].id}\\s+\\S+\\s+authorities\\s+authorities\\.csv\\s+os:${os.userInfo().username}\\s+stored\\s+2\\s+0\\s+0\\s+2`,
         'm',
       ),
     );
