@@ -4,6 +4,7 @@ import request from 'supertest';
 import { accessRuleOf, refusal } from '../../src/auth/access-rules';
 import { loadOidcConfig } from '../../src/auth/oidc.config';
 import { operator } from '../../src/auth/principal';
+import { secretHash } from '../../src/auth/secrets';
 import { createToken, revokeToken } from '../../src/auth/tokens.service';
 import { addUser, disableUser } from '../../src/auth/users.service';
 import { importFolder } from '../../src/ingest';
@@ -60,8 +61,8 @@ describe('anonymous and bad credentials', () => {
     const expiring = await createToken(api.db.dataSource, op, 'officer', 60_000);
     expect((await ask(expiring.token)).status).toBe(200);
     await api.db.dataSource.query(
-      "UPDATE api_token SET expires_at = now() - interval '1 second' WHERE expires_at = $1",
-      [expiring.expiresAt],
+      "UPDATE api_token SET expires_at = now() - interval '1 second' WHERE token_hash = $1",
+      [secretHash(expiring.token)],
     );
     expect((await ask(expiring.token)).status).toBe(401);
 

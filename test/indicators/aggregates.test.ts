@@ -64,7 +64,8 @@ describe('aggregate indicators on spec/example', () => {
   });
 
   it('refuses individual flags to an aggregates-only caller and other authorities to an officer', async () => {
-    await expect(computeFlags(db.dataSource, governor, { asOf: '2026-11-03' })).rejects.toMatchObject({
+    const realGovernor = testPrincipal('governor', { authorities: ['802'], schoolUrn: '100049' });
+    await expect(computeFlags(db.dataSource, realGovernor, { asOf: '2026-11-03' })).rejects.toMatchObject({
       code: 'FORBIDDEN',
     });
     await expect(

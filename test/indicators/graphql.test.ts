@@ -127,7 +127,7 @@ describe('flags, indicators and settings over GraphQL', () => {
       `SELECT key, old_value, new_value, changed_by FROM setting_change`,
     );
     expect(changes).toEqual([
-      { key: 'partTimeLimitWeeks', old_value: null, new_value: 100, changed_by: 'local-admin' },
+      { key: 'partTimeLimitWeeks', old_value: null, new_value: 100, changed_by: 'test-admin' },
     ]);
 
     const invalid = await api.gql(`mutation {

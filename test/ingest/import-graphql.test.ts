@@ -155,7 +155,7 @@ describe('GraphQL importFile, submitAttendance and attendanceHistory', () => {
     expect(versions.map((v: { code: string }) => v.code)).toEqual(['N', 'I']);
     expect(versions[0]).toMatchObject({
       session: 'AM',
-      recordedBy: 'local-admin',
+      recordedBy: 'test-admin',
       supersededAt: versions[1].recordedAt,
     });
     expect(versions[1].supersededAt).toBeNull();
