@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { Client } from 'pg';
 import request from 'supertest';
+import { operator } from '../../src/auth/principal';
+import { createToken } from '../../src/auth/tokens.service';
+import { addUser } from '../../src/auth/users.service';
 import { createDataSource } from '../../src/db/data-source';
 import { Database, openDatabase, PoolLimits } from '../../src/db/database';
 import { createScratchDatabase, ScratchDatabase } from '../../src/db/scratch-database';
@@ -12,8 +15,11 @@ import { freePort } from '../support/private-postgres';
 
 const PUPILS = '{ pupils(first: 1) { totalCount } }';
 
+/** The bearer token of an administrator of the real-server tests' database. */
+let token = '';
+
 async function gql(server: RunningServer, query: string) {
-  const res = await request(server.url).post('').send({ query });
+  const res = await request(server.url).post('').set('authorization', `Bearer ${token}`).send({ query });
   return res.body as { data?: unknown; errors?: { message: string; extensions: { code: string } }[] };
 }
 
@@ -77,6 +83,8 @@ const serverUrl = process.env.DATABASE_URL;
   beforeAll(async () => {
     scratch = await createScratchDatabase(serverUrl as string, `alp_test_${process.pid}`);
     const db = await openDatabase({ url: scratch.url, migrate: true });
+    await addUser(db.dataSource, operator('test'), { username: 'limits-admin', role: 'admin' });
+    token = (await createToken(db.dataSource, operator('test'), 'limits-admin', 3_600_000)).token;
     await db.close();
   });
   afterAll(async () => {
@@ -185,7 +193,14 @@ const serverUrl = process.env.DATABASE_URL;
       await hub.waitForOutput(/GraphQL at [\s\S]*GraphQL at /);
       expect(workers()).toHaveLength(2);
       for (let i = 0; i < 10; i++)
-        expect((await request(url).post('/graphql').send({ query: PUPILS })).body).toEqual({
+        expect(
+          (
+            await request(url)
+              .post('/graphql')
+              .set('authorization', `Bearer ${token}`)
+              .send({ query: PUPILS })
+          ).body,
+        ).toEqual({
           data: { pupils: { totalCount: 0 } },
         });
       const [first] = workers();
