@@ -1,6 +1,7 @@
 import { requireAdmin } from '../auth/policy';
 import { Principal } from '../auth/principal';
 import { Database } from '../db/database';
+import { databaseFailure } from '../db/db-failure';
 import { ImportOutcome } from '../entities/import-run.entity';
 import { logger } from '../logger';
 import { IngestError } from './ingest-error';
@@ -72,8 +73,9 @@ export async function finishImportRun(
       ],
     );
   } catch (err) {
-    // The import's own outcome (its result or its error) matters more than its record.
-    logger.warn({ err, importRun: id }, 'could not record the end of an import');
+    // The import's own outcome (its result or its error) matters more than its record; a database that
+    // is gone is already what the import's error says, so only another cause is worth a line of its own.
+    if (!databaseFailure(err)) logger.warn({ err, importRun: id }, 'could not record the end of an import');
   }
 }
 

@@ -104,11 +104,9 @@ const lastErrorHandler: express.ErrorRequestHandler = (err, _req, res, next) => 
   }
   const status = typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : null;
   if (status) {
-    res
-      .status(status)
-      .json({
-        errors: [{ message: String(err.message ?? 'bad request'), extensions: { code: 'BAD_REQUEST' } }],
-      });
+    res.status(status).json({
+      errors: [{ message: String(err.message ?? 'bad request'), extensions: { code: 'BAD_REQUEST' } }],
+    });
     return;
   }
   const failure = databaseFailure(err);
