@@ -3,6 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { Fixture, writeFixture } from '../../bench/attendance-fixture';
+import { operator } from '../../src/auth/principal';
+import { createToken } from '../../src/auth/tokens.service';
+import { addUser } from '../../src/auth/users.service';
+import { openDatabase } from '../../src/db/database';
 import { createScratchDatabase, ScratchDatabase } from '../../src/db/scratch-database';
 import { spawnCli, spawnSource } from '../support/child';
 import {
@@ -183,10 +187,24 @@ async function count(url: string, table: string): Promise<number> {
       return { server, ready: server.waitForOutput(/GraphQL at /) };
     }
 
+    const tokens = new Map<number, string>();
+
+    /** An administrator's token in the database at `url`, for the requests to the server on `port`. */
+    async function signedIn(url: string, port: number): Promise<void> {
+      const db = await openDatabase({ url });
+      try {
+        const name = `fault-admin-${port}`;
+        await addUser(db.dataSource, operator('test'), { username: name, role: 'admin' });
+        tokens.set(port, (await createToken(db.dataSource, operator('test'), name, 3_600_000)).token);
+      } finally {
+        await db.close();
+      }
+    }
+
     async function post(port: number, content: string) {
       const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.get(port)}` },
         body: JSON.stringify({ query: IMPORT, variables: { content } }),
       });
       return res.json() as Promise<{
@@ -198,6 +216,7 @@ async function count(url: string, table: string): Promise<number> {
     it('a restart during a GraphQL import answers with an error, never a success; the server then imports it', async () => {
       const url = await database();
       const port = await freePort();
+      await signedIn(url, port);
       const { server, ready } = startServer(url, port);
       try {
         await ready;
@@ -224,6 +243,7 @@ async function count(url: string, table: string): Promise<number> {
     it('the server killed (SIGKILL) mid-import stores nothing; started again, the same import succeeds', async () => {
       const url = await database();
       const port = await freePort();
+      await signedIn(url, port);
       const content = readFileSync(fx.attendanceFile, 'utf8');
       const first = startServer(url, port);
       await first.ready;
