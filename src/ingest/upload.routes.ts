@@ -7,9 +7,11 @@ import busboy from 'busboy';
 import { Request, Response, Router } from 'express';
 import { auditImport } from '../audit/import-audit';
 import type { Database } from '../db/database';
+import { databaseFailure } from '../db/db-failure';
 import { DomainError } from '../errors';
 import { logger } from '../logger';
 import type { PrincipalFor } from '../server/context';
+import { DATABASE_CODES } from '../server/format-error';
 import { importFile } from './import.service';
 import { IngestError } from './ingest-error';
 import { isImportKind } from './kind-definition';
@@ -44,6 +46,17 @@ export function uploadRouter(db: Database, principalFor: PrincipalFor): Router {
       if (err instanceof DomainError) {
         const status = err.code.endsWith('FORBIDDEN') ? 403 : err.code === 'PAYLOAD_TOO_LARGE' ? 413 : 400;
         res.status(status).json({ errors: [{ message: err.message, extensions: { code: err.code } }] });
+      } else if (databaseFailure(err)) {
+        const failure = databaseFailure(err) as NonNullable<ReturnType<typeof databaseFailure>>;
+        logger.warn({ err, failure: failure.kind }, 'database failure during an upload');
+        res.status(503).json({
+          errors: [
+            {
+              message: `${failure.message}; nothing was stored`,
+              extensions: { code: DATABASE_CODES[failure.kind] },
+            },
+          ],
+        });
       } else {
         logger.error({ err }, 'upload failed');
         res.status(500).json({
