@@ -163,8 +163,8 @@ export class DeletionService {
         // the pupil as the destination's writes find it: outside the caller's scope it does not exist
         const s = positional(pupilScope(caller, 'pupil'), 1);
         const [pupil]: { id: number }[] = await m.query(
-          `SELECT pupil.id FROM pupil WHERE pupil.upn = $${s.values.length + 1} AND ${s.sql}`,
-          [...s.values, upn],
+          `SELECT pupil.id FROM pupil WHERE pupil.upn = $1 AND ${s.sql}`,
+          [upn, ...s.values],
         );
         if (!pupil) throw notFound('pupil', upn, 'upn');
         const found = await m.findOne(Destination, {
