@@ -6,7 +6,9 @@ export interface ChangeContext {
   actor: string;
   /** The import run that makes the change; none for a mutation. */
   runId?: number | null;
-  /** Back-loading: the versions are known from this time instead of the transaction's. */
+  /** When the hub received the change (an import's time); default: the transaction's start. */
+  receivedAt?: Date | null;
+  /** Back-loading: the versions are known from this time instead of when they were received. */
   knownAt?: Date | null;
 }
 
@@ -25,7 +27,12 @@ export async function setChangeContext(
 ): Promise<void> {
   await tx.query(
     `SELECT set_config('alp.actor', $1, true), set_config('alp.import_run', $2, true),
-            set_config('alp.known_at', $3, true)`,
-    [context.actor, context.runId == null ? '' : String(context.runId), context.knownAt?.toISOString() ?? ''],
+            set_config('alp.received_at', $3, true), set_config('alp.known_at', $4, true)`,
+    [
+      context.actor,
+      context.runId == null ? '' : String(context.runId),
+      context.receivedAt?.toISOString() ?? '',
+      context.knownAt?.toISOString() ?? '',
+    ],
   );
 }

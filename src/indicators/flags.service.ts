@@ -79,7 +79,7 @@ export async function computeFlagsUnchecked(
       (!query.codes?.length || query.codes.includes(d.code)) &&
       (!query.subjectType || d.subjectType === query.subjectType),
   );
-  const providerSettings = await settingsForScope(db, scope);
+  const providerSettings = await settingsForScope(db, scope, asOf);
   return flagRows(db, asOf, scope, providerSettings, wanted, shared.yearRates);
 }
 
@@ -100,6 +100,7 @@ export async function flagRows(
         db,
         familyStatement(family, defs, { givenYearRates: given }),
         given && yearRates ? [...params, ...givenParameters(yearRates)] : params,
+        asOf,
       );
       return rows.map(
         (r): Flag => ({
@@ -145,6 +146,7 @@ export async function countFlags(
       db,
       familyStatement(family, defs, { givenYearRates: given, countOnly: true }),
       given && yearRates ? [...params, ...givenParameters(yearRates)] : params,
+      asOf,
     );
     for (const r of rows) counts.set(r.code, r.n);
   }
