@@ -96,7 +96,9 @@ describe('"as of" reads the records as the hub knew them', () => {
           )
         ).map((c: { column_name: string }) => c.column_name);
       const base = await columns('public', t);
-      expect((await columns('public', `${t}_version`)).filter((c: string) => !c.startsWith('v_'))).toEqual(base);
+      expect((await columns('public', `${t}_version`)).filter((c: string) => !c.startsWith('v_'))).toEqual(
+        base,
+      );
       expect(await columns('alp_asof', t)).toEqual(base);
     }
   });

@@ -331,3 +331,40 @@ describe('deleteAttendanceMark', () => {
     expect(res.data.deleteAttendanceMark.code).toBe('/');
   });
 });
+
+const ERASE = `mutation ($upn: UPN!) { erasePupil(upn: $upn) { pupilId removed { table rows } auditRowsRedacted } }`;
+const RETENTION = `query ($on: LocalDate) { pupilsPastRetention(on: $on) { upn laCode lastPlacementEnded keptUntil retentionYears } }`;
+
+describe('erasePupil and pupilsPastRetention', () => {
+  it('are refused to everyone but administrators', async () => {
+    expectError(await api.gqlAs(tokens.officerB, ERASE, { upn: U2 }), 'FORBIDDEN');
+    expectError(await api.gqlAs(tokens.officerA, RETENTION, {}), 'FORBIDDEN');
+    expect(await exists('SELECT 1 FROM pupil WHERE upn = $1', [U2])).toBe(true);
+  });
+
+  it('an administrator lists and erases', async () => {
+    // U2 (born 2011-10-01) is kept while a placement is open, then until 7 years after their 18th birthday
+    const open = await api.gql(RETENTION, { on: '2036-10-02' });
+    expect(open.data.pupilsPastRetention.map((r: { upn: string }) => r.upn)).not.toContain(U2);
+    const ended = await api.gql(
+      `mutation { updatePlacement(placementRef: "PL-B", input: { endDate: "2026-03-01" }) { endDate } }`,
+    );
+    expect(ended.errors).toBeUndefined();
+    const listed = await api.gql(RETENTION, { on: '2036-10-02' });
+    expect(listed.errors).toBeUndefined();
+    expect(listed.data.pupilsPastRetention).toContainEqual({
+      upn: U2,
+      laCode: '802',
+      lastPlacementEnded: '2026-03-01',
+      keptUntil: '2036-10-01',
+      retentionYears: 7,
+    });
+    const [{ id }] = await api.db.dataSource.query('SELECT id FROM pupil WHERE upn = $1', [U2]);
+    const res = await api.gql(ERASE, { upn: U2 });
+    expect(res.errors).toBeUndefined();
+    expect(res.data.erasePupil.pupilId).toBe(id);
+    expect(res.data.erasePupil.removed).toContainEqual({ table: 'pupil', rows: 1 });
+    expect(await exists('SELECT 1 FROM pupil_version WHERE upn = $1', [U2])).toBe(false);
+    expectError(await api.gql(ERASE, { upn: U2 }), 'NOT_FOUND');
+  });
+});
