@@ -58,16 +58,20 @@ COMMENT ON TABLE attendance_span IS
   'First and last session date of each placement''s attendance, over every version (a deleted placement''s too); kept by the attendance import';
 
 -- A JSON value with each key (a UPN, a placement reference) replaced by the erased mark wherever it
--- is a whole string or starts one with '<key>/'.
+-- is a whole string, starts one with '<key>/', or ends a '<kind>:' prefix ('pupil:<upn>').
 CREATE FUNCTION alp_redact_json(j jsonb, keys text[], mark text) RETURNS jsonb LANGUAGE plpgsql IMMUTABLE AS $$
 DECLARE
   t text := j::text;
   k text;
+  m text := substr(to_jsonb(mark)::text, 2, length(to_jsonb(mark)::text) - 2);
 BEGIN
   IF j IS NULL THEN RETURN NULL; END IF;
   FOREACH k IN ARRAY keys LOOP
-    t := replace(t, to_jsonb(k)::text, to_jsonb(mark)::text);
-    t := replace(t, left(to_jsonb(k)::text, -1) || '/', left(to_jsonb(mark)::text, -1) || '/');
+    k := substr(to_jsonb(k)::text, 2, length(to_jsonb(k)::text) - 2);
+    t := replace(t, '"' || k || '"', '"' || m || '"');
+    t := replace(t, '"' || k || '/', '"' || m || '/');
+    t := replace(t, ':' || k || '"', ':' || m || '"');
+    t := replace(t, ':' || k || '/', ':' || m || '/');
   END LOOP;
   RETURN t::jsonb;
 END $$;

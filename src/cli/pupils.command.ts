@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { isIsoDate } from '../domain/dates';
 import { upnProblem } from '../domain/upn';
 import { formatTable } from '../indicators/text-table';
@@ -8,18 +8,22 @@ import {
   pupilsPastRetention,
   RetentionCandidate,
 } from '../records/erasure.service';
+import { badInput } from '../records/record-errors';
 import { withDatabase } from './database';
 import { cliOperator } from './operator';
 
+// checked in the actions rather than as commander argument parsers: a nested command's parse error
+// would exit the process instead of failing the command
 function upnArgument(value: string): string {
   const upn = value.trim().toUpperCase();
   const problem = upnProblem(upn);
-  if (problem) throw new InvalidArgumentError(problem);
+  if (problem) throw badInput(`${value} is not a UPN: ${problem}`, 'upn');
   return upn;
 }
 
-function dateOption(value: string): string {
-  if (!isIsoDate(value)) throw new InvalidArgumentError('a date YYYY-MM-DD');
+function dateOption(value: string | undefined): string | undefined {
+  if (value !== undefined && !isIsoDate(value))
+    throw badInput(`--on ${value} is not a date YYYY-MM-DD`, 'on');
   return value;
 }
 
@@ -63,10 +67,11 @@ export function registerPupils(program: Command): void {
   pupils
     .command('retention')
     .description("pupils past their authority's retentionYears setting: candidates for erasure")
-    .option('--on <date>', 'as on this date (default today, Europe/London)', dateOption)
+    .option('--on <date>', 'as on this date (default today, Europe/London)')
     .option('--json', 'print JSON')
     .action(async (opts: { on?: string; json?: boolean }) => {
-      const rows = await withDatabase((db) => pupilsPastRetention(db.dataSource, cliOperator(), opts.on));
+      const on = dateOption(opts.on);
+      const rows = await withDatabase((db) => pupilsPastRetention(db.dataSource, cliOperator(), on));
       console.log(opts.json ? JSON.stringify(rows, null, 2) : renderRetention(rows, opts.on ?? 'today'));
     });
 }

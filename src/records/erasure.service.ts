@@ -115,30 +115,32 @@ export async function erasePupil(ds: DataSource, caller: Principal, upn: string)
 /**
  * Takes a pupil's keys (UPNs, placement references) out of the audit trail, through the one UPDATE
  * the append-only trigger allows (migration DeleteAndErase: `alp.audit_redaction`, set here for this
- * transaction only). A subject that is a key or starts with `<key>/` (a target `PL1/T2`, a
- * destination `<upn>/2026-07-01`) becomes the erased mark. A row about the pupil alone loses its
- * before, after and detail (they are the pupil's data); in a row about others too, the keys are
- * replaced wherever they appear as JSON strings or `<key>/...` strings. Returns the rows changed.
+ * transaction only). A subject that is a key, starts with `<key>/` (a target `PL1/T2`, a destination
+ * `<upn>/2026-07-01`) or is one of those after a `<kind>:` prefix (a flag's `pupil:<upn>`) becomes the
+ * erased mark. A row about the pupil alone loses its before, after and detail (they are the pupil's
+ * data); in a row about others too, the keys are replaced wherever they appear as JSON strings in
+ * those forms. Returns the rows changed.
  */
 async function redactAudit(m: EntityManager, keys: string[], mark: string): Promise<number> {
   if (!keys.length) return 0;
   await m.query(`SELECT set_config('alp.audit_redaction', 'on', true)`);
+  // a subject without its kind prefix, and whether it is about the pupil
+  const bare = (s: string) => `regexp_replace(${s}, '^[a-z_]+:', '')`;
+  const about = (s: string) =>
+    `(${bare(s)} = ANY($1::text[]) OR EXISTS (SELECT 1 FROM unnest($1::text[]) k WHERE starts_with(${bare(s)}, k || '/')))`;
   const changed = await affected(
     m,
-    `WITH k AS (SELECT key, to_jsonb(key)::text AS quoted FROM unnest($1::text[]) AS key),
-     hit AS (
+    `WITH hit AS (
        SELECT e.id FROM audit_event e
        WHERE e.subjects && $1::text[]
-          OR EXISTS (SELECT 1 FROM unnest(e.subjects) s, k WHERE starts_with(s, k.key || '/'))
-          OR EXISTS (SELECT 1 FROM k WHERE strpos(concat(e.before::text, e.after::text, e.detail::text),
-                                                left(k.quoted, -1)) > 0)),
+          OR EXISTS (SELECT 1 FROM unnest(e.subjects) s WHERE ${about('s')})
+          OR EXISTS (SELECT 1 FROM unnest($1::text[]) k
+                     WHERE strpos(concat(e.before::text, e.after::text, e.detail::text), k) > 0)),
      subj AS (
        SELECT h.id, ARRAY(
          SELECT x.s FROM (
            SELECT DISTINCT ON (m.s) m.s, m.i FROM (
-             SELECT CASE WHEN u.s = ANY($1::text[])
-                           OR EXISTS (SELECT 1 FROM k WHERE starts_with(u.s, k.key || '/'))
-                         THEN $2 ELSE u.s END AS s, u.i
+             SELECT CASE WHEN ${about('u.s')} THEN $2 ELSE u.s END AS s, u.i
              FROM audit_event e2, unnest(e2.subjects) WITH ORDINALITY u(s, i) WHERE e2.id = h.id) m
            ORDER BY m.s, m.i) x
          ORDER BY x.i) AS subjects

@@ -123,6 +123,14 @@ beforeAll(async () => {
     detail: { filter: { upn: ERASED } },
   });
   await listAudit(db.dataSource, admin, { subject: ERASED, limit: 5 });
+  // a flags export names its subjects by kind
+  await recordAudit(db.dataSource, admin, {
+    action: 'export',
+    operation: 'flags',
+    subjectKind: 'flag',
+    subjects: [`pupil:${ERASED}`, 'placement:ERZ-PL1', `pupil:${KEPT}`],
+    detail: { first: `pupil:${ERASED}` },
+  });
 });
 
 afterAll(async () => {
@@ -200,6 +208,10 @@ describe('erasePupil', () => {
       `SELECT subjects, subject_count, detail FROM audit_event WHERE operation = 'query pupils'`,
     );
     expect(shared).toEqual({ subjects: [mark, KEPT], subject_count: 2, detail: { filter: { upn: mark } } });
+    const [exported] = await db.dataSource.query(
+      `SELECT subjects, detail FROM audit_event WHERE operation = 'flags'`,
+    );
+    expect(exported).toEqual({ subjects: [mark, `pupil:${KEPT}`], detail: { first: `pupil:${mark}` } });
     const [kept] = await db.dataSource.query(
       `SELECT after FROM audit_event WHERE operation = 'create pupil' AND subjects = $1`,
       [[KEPT]],
