@@ -4,6 +4,19 @@ import { parse } from 'csv-parse/sync';
 import { Database } from '../src/db/database';
 import { createTestDatabase } from './support/database';
 
+const VERSIONED = [
+  'authority',
+  'calendar_entry',
+  'destination',
+  'placement',
+  'provider',
+  'provider_evidence',
+  'provider_visit',
+  'pupil',
+  'review',
+  'school',
+  'target',
+];
 const TABLES = [
   'api_token',
   'app_user',
@@ -12,22 +25,12 @@ const TABLES = [
   'attendance_code',
   'attendance_span',
   'audit_event',
-  'authority',
   'authority_secret',
-  'calendar_entry',
-  'destination',
   'import_run',
-  'placement',
-  'provider',
-  'provider_evidence',
-  'provider_visit',
-  'pupil',
-  'review',
-  'school',
   'setting_change',
-  'target',
   'user_session',
-];
+  ...VERSIONED.flatMap((t) => [t, `${t}_version`]),
+].sort();
 
 async function userTables(db: Database): Promise<string[]> {
   const rows: { table_name: string }[] = await db.dataSource.query(
