@@ -3,6 +3,7 @@ import { recordAudit } from '../audit/audit.service';
 import { requireAdmin } from '../auth/policy';
 import { Principal } from '../auth/principal';
 import { isIsoDate, londonToday } from '../domain/dates';
+import { isValidUpn } from '../domain/upn';
 import { setChangeContext } from '../history/change-context';
 import type { Queryable } from '../indicators/queryable';
 import { DEFAULT_SETTINGS } from '../settings/settings.definitions';
@@ -94,8 +95,8 @@ export async function erasePupil(ds: DataSource, caller: Principal, upn: string)
         keys.map((k) => k.key),
         mark,
       );
-      // an import's failure message may quote a UPN
-      for (const k of keys)
+      // an import's failure message may quote a UPN (placement references are too short to replace as text)
+      for (const k of keys.filter((k) => isValidUpn(k.key)))
         await m.query(
           `UPDATE import_run SET message = replace(message, $1, $2) WHERE strpos(message, $1) > 0`,
           [k.key, mark],

@@ -123,6 +123,12 @@ beforeAll(async () => {
     detail: { filter: { upn: ERASED } },
   });
   await listAudit(db.dataSource, admin, { subject: ERASED, limit: 5 });
+  // a failed import whose message quoted the UPN
+  await db.dataSource.query(
+    `INSERT INTO import_run (kind, principal_name, principal_role, finished_at, outcome, message)
+     VALUES ('pupils', 'test-admin', 'admin', now(), 'failed', $1)`,
+    [`the database refused pupil ${ERASED}`],
+  );
   // a flags export names its subjects by kind
   await recordAudit(db.dataSource, admin, {
     action: 'export',
@@ -154,7 +160,7 @@ describe('erasePupil', () => {
 
   it('the data was there before: in records, versions, attendance and the audit', async () => {
     const holding = await tablesHolding(ERASED_TEXT);
-    for (const t of ['pupil', 'pupil_version', 'placement', 'placement_version', 'audit_event'])
+    for (const t of ['pupil', 'pupil_version', 'placement', 'placement_version', 'audit_event', 'import_run'])
       expect(holding[t]).toBeGreaterThan(0);
     const byPupil = await rowsWithIds('pupil_id', [erasedId]);
     for (const t of ['placement', 'placement_version', 'destination', 'destination_version'])
