@@ -143,13 +143,17 @@ describe('migrations', () => {
       /attendance_placement_id_fkey/,
     );
     await insert(mark(pl2, '2026-01-06'), mark(pl2, '2026-01-07'));
-    // deleting a placement deletes its attendance, as ON DELETE CASCADE did
+    // deleting a placement closes its marks and keeps them as history (migration DeleteAndErase):
+    // no current mark is left without a placement
     await q(`DELETE FROM placement WHERE placement_ref = 'PL2'`);
     expect(
       await q(
-        `SELECT count(*)::int AS n FROM attendance WHERE placement_id NOT IN (SELECT id FROM placement)`,
+        `SELECT count(*)::int AS n, count(*) FILTER (WHERE superseded_at IS NULL)::int AS current
+         FROM attendance WHERE placement_id NOT IN (SELECT id FROM placement)`,
       ),
-    ).toEqual([{ n: 0 }]);
-    expect(await q(`SELECT count(*)::int AS n FROM attendance`)).toEqual([{ n: 1 }]);
+    ).toEqual([{ n: 2, current: 0 }]);
+    expect(await q(`SELECT count(*)::int AS n FROM attendance WHERE superseded_at IS NULL`)).toEqual([
+      { n: 1 },
+    ]);
   });
 });
