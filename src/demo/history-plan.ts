@@ -1,5 +1,5 @@
 import { addDays, dayOfWeek, type IsoDate } from '../domain/dates';
-import type { ImportKind } from '../ingest';
+import { IMPORT_KINDS, type ImportKind } from '../ingest';
 import { DEMO_COLUMNS } from './columns';
 import type { DemoData } from './generate';
 
@@ -11,16 +11,11 @@ export interface Delivery {
   rows: Record<string, string>[];
 }
 
-/** The kinds that stand from the start of the demo's history: organisations, calendars, pupils. */
-const STANDING: ImportKind[] = [
-  'authorities',
-  'calendar',
-  'schools',
-  'providers',
-  'provider_evidence',
-  'provider_visits',
-  'pupils',
-];
+/**
+ * The kinds that stand from the start of the demo's history (organisations, calendars, pupils): every
+ * kind that loads before placements.
+ */
+const STANDING: ImportKind[] = IMPORT_KINDS.slice(0, IMPORT_KINDS.indexOf('placements'));
 
 /** Within one week's deliveries: a placement before its targets and its ending, reviews after. */
 const ORDER: ImportKind[] = ['placements', 'targets', 'placements', 'reviews', 'destinations'];
