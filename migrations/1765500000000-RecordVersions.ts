@@ -57,9 +57,14 @@ $$;
 
 -- The Europe/London day the hub received an attendance mark taken at recorded_at: the day of the
 -- import, or for a back-load the mark's own day (spec: "known from their own recorded_at").
+CREATE FUNCTION alp_back_load() RETURNS boolean LANGUAGE sql STABLE AS $$
+  SELECT nullif(current_setting('alp.known_at', true), '') IS NOT NULL
+$$;
+CREATE FUNCTION alp_received_day() RETURNS date LANGUAGE sql STABLE AS $$
+  SELECT (alp_received_at() AT TIME ZONE 'Europe/London')::date
+$$;
 CREATE FUNCTION alp_received_on(recorded_at timestamptz) RETURNS date LANGUAGE sql STABLE AS $$
-  SELECT ((CASE WHEN nullif(current_setting('alp.known_at', true), '') IS NULL THEN alp_received_at()
-               ELSE recorded_at END) AT TIME ZONE 'Europe/London')::date
+  SELECT CASE WHEN alp_back_load() THEN (recorded_at AT TIME ZONE 'Europe/London')::date ELSE alp_received_day() END
 $$;
 
 -- The instant after the end of the Europe/London day d: a version known at the end of d has
@@ -193,6 +198,8 @@ ALTER TABLE attendance DROP COLUMN import_run_id;
 DROP FUNCTION alp_record_versions();
 DROP FUNCTION alp_day_end(date);
 DROP FUNCTION alp_received_on(timestamptz);
+DROP FUNCTION alp_received_day();
+DROP FUNCTION alp_back_load();
 DROP FUNCTION alp_import_run();
 DROP FUNCTION alp_known_at();
 DROP FUNCTION alp_received_at();`);

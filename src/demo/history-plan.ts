@@ -62,10 +62,10 @@ export function historyPlan(data: DemoData, now: Date): Delivery[] {
   ) => {
     const at = date < data.historyStart ? data.historyStart : date;
     const key = enteredAt(at);
-    let week = weeks.get(key);
-    if (!week) weeks.set(key, (week = new Map()));
-    let d = week.get(step);
-    if (!d) week.set(step, (d = { knownAt: cap(key), kind, columns, rows: [] }));
+    const week = weeks.get(key) ?? new Map<number, Delivery>();
+    weeks.set(key, week);
+    const d = week.get(step) ?? { knownAt: cap(key), kind, columns, rows: [] };
+    week.set(step, d);
     d.rows.push(row);
   };
   const opening = DEMO_COLUMNS.placements.filter((c) => c !== 'end_date' && c !== 'end_reason');

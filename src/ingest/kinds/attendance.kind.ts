@@ -3,6 +3,14 @@ import { column, KindDefinition } from '../kind-definition';
 import { ATTENDANCE_LOOKUP } from './attendance.lookup';
 
 /**
+ * The Europe/London day the hub received the staged row `s` (the import's day; a back-load's row its own
+ * recorded_at's): what "as of" and late reporting read (spec/import-formats.md, "History"). The settings
+ * behind it are read once per statement (InitPlans), not once per row: a million rows pay one lookup.
+ */
+const RECORDED_ON = `CASE WHEN (SELECT alp_back_load()) THEN (s.recorded_at AT TIME ZONE 'Europe/London')::date
+  ELSE (SELECT alp_received_day()) END`;
+
+/**
  * The staged rows whose session already has a current version, with it, built once. Placements, codes,
  * placement dates and school days were checked as the file streamed (ATTENDANCE_LOOKUP), which staged
  * placement_id. Only these rows can be unchanged, corrections or out of order; every other staged row
@@ -10,7 +18,7 @@ import { ATTENDANCE_LOOKUP } from './attendance.lookup';
  */
 const CURRENT = `CREATE TEMP TABLE ingest_current ON COMMIT DROP AS
   SELECT s.line, s.placement_id, s.date AS session_date, s.session, s.code, s.recorded_at,
-    alp_received_on(s.recorded_at) AS recorded_on,
+    ${RECORDED_ON} AS recorded_on,
     cur.code AS current_code, cur.recorded_at AS current_recorded_at,
     cur.first_recorded_on AS current_first_recorded_on
   FROM ingest_stage s
@@ -19,12 +27,6 @@ const CURRENT = `CREATE TEMP TABLE ingest_current ON COMMIT DROP AS
 
 /** A row of ingest_current (alias `r`) that replaces the current version: a different code recorded after it. */
 const IS_CORRECTION = `r.code <> r.current_code AND r.recorded_at > r.current_recorded_at`;
-
-/**
- * The Europe/London day the hub received the staged row `s` (the import's day; a back-load's row its own
- * recorded_at's): what "as of" and late reporting read (spec/import-formats.md, "History").
- */
-const RECORDED_ON = `alp_received_on(s.recorded_at)`;
 
 /**
  * Attendance keeps every version of a session's mark (see the CreateSchema migration).
@@ -87,7 +89,7 @@ export const ATTENDANCE: KindDefinition = {
     `INSERT INTO attendance (placement_id, session_date, session, code, recorded_at, recorded_on, recorded_by,
        first_recorded_on, import_run_id)
      SELECT s.placement_id, s.date, s.session, s.code, s.recorded_at, ${RECORDED_ON}, s.recorded_by,
-       coalesce(r.current_first_recorded_on, ${RECORDED_ON}), alp_import_run()
+       coalesce(r.current_first_recorded_on, ${RECORDED_ON}), (SELECT alp_import_run())
      FROM ingest_stage s LEFT JOIN ingest_current r ON r.line = s.line
      WHERE r.line IS NULL OR ${IS_CORRECTION}`,
     // widens each placement's span of session dates (migration AttendanceSpan) to the rows delivered
