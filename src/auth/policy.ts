@@ -184,6 +184,18 @@ export function authoritiesWall(laCodes: readonly string[] | null): RowWall {
   return laCodes === null ? ALL_ROWS : { scope: 'authorities', laCodes };
 }
 
+/**
+ * The wall of one family of flag rules: the authorities asked about, except for the provider rules,
+ * which count a provider's pupils placed from every authority (spec/indicators.md, "Provider": a
+ * placement active in any authority) and answer with provider-level flags only.
+ */
+export function flagFamilyWall(
+  subjectType: 'pupil' | 'placement' | 'provider',
+  laCodes: readonly string[] | null,
+): RowWall {
+  return subjectType === 'provider' ? ALL_ROWS : authoritiesWall(laCodes);
+}
+
 /** `:name` parameters → positional `$n`, for statements run with `query()`. */
 export function positional(scope: ScopeSql, offset: number): { sql: string; values: unknown[] } {
   const names: string[] = [];

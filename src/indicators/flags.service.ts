@@ -1,4 +1,4 @@
-import { authoritiesWall } from '../auth/policy';
+import { flagFamilyWall } from '../auth/policy';
 import type { Principal } from '../auth/principal';
 import { DEFAULT_SETTINGS, SettingValues } from '../settings/settings.definitions';
 import { settingsForScope } from '../settings/settings.service';
@@ -99,7 +99,7 @@ export async function flagRows(
       const params = familyParameters(family.subjectType, asOf, scope, providerSettings);
       const rows = await queryAnalytics<FlagRow>(
         db,
-        authoritiesWall(scope),
+        flagFamilyWall(family.subjectType, scope),
         familyStatement(family, defs, { givenYearRates: given }),
         given && yearRates ? [...params, ...givenParameters(yearRates)] : params,
       );
@@ -145,7 +145,7 @@ export async function countFlags(
     const params = familyParameters(family.subjectType, asOf, scope, providerSettings);
     const rows = await queryAnalytics<{ code: string; n: number }>(
       db,
-      authoritiesWall(scope),
+      flagFamilyWall(family.subjectType, scope),
       familyStatement(family, defs, { givenYearRates: given, countOnly: true }),
       given && yearRates ? [...params, ...givenParameters(yearRates)] : params,
     );
