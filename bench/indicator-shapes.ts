@@ -5,7 +5,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
-import { localAdministrator } from '../src/auth/principal';
+import { localAdministrator, Principal } from '../src/auth/principal';
 import { Database, openDatabase } from '../src/db/database';
 import { CORRECTIONS_FOLDER, DEMO_KINDS, DemoOptions, generateDemo, writeDemoCsv } from '../src/demo';
 import { addDays } from '../src/domain/dates';
@@ -22,7 +22,9 @@ import { updateSettings } from '../src/settings/settings.service';
  * (`alp_speed_<shape>` on the server, `<tmp>/alp-speed-<shape>` for PGlite) for later runs; --old <dist>
  * also times another build of the hub (its `dist` folder, e.g. the code before a change) on the same
  * data, alternating with this one, and checks both give the same answers; --rounds N (default 2);
- * --no-series. Prints one JSON object (milliseconds).
+ * --no-series; --as la_officer asks as an LA officer of every authority loaded instead of as an
+ * administrator (the same answers, through the officer's scope and, behind the row-level wall, the
+ * officer's policy predicates). Prints one JSON object (milliseconds).
  */
 const TODAY = '2026-03-03';
 const AS_OF = '2026-03-02';
@@ -86,7 +88,7 @@ interface Build {
   dashboard(db: Database): Promise<unknown>;
 }
 
-const principal = localAdministrator('bench');
+let principal: Principal = localAdministrator('bench');
 
 function loadBuild(name: string, root: string): Build {
   // biome-ignore lint/suspicious/noExplicitAny: modules of another build, loaded by path
@@ -216,11 +218,13 @@ async function main(): Promise<void> {
       old: { type: 'string' },
       rounds: { type: 'string', default: '2' },
       'no-series': { type: 'boolean', default: false },
+      as: { type: 'string', default: 'admin' },
     },
   });
   const shapeName = values.shape as string;
   const shape = SHAPES[shapeName];
   if (!shape) throw new Error(`--shape is one of ${Object.keys(SHAPES).join(', ')}`);
+  if (values.as !== 'admin' && values.as !== 'la_officer') throw new Error('--as is admin or la_officer');
   const db = await openShapeDatabase(shapeName, values.reuse as boolean);
   const figures: Record<string, unknown> = {
     shape: shapeName,
@@ -238,6 +242,13 @@ async function main(): Promise<void> {
         (SELECT count(*) FROM attendance)::int AS attendance,
         (SELECT count(*) FROM attendance WHERE superseded_at IS NOT NULL)::int AS superseded`)
     )[0];
+    if (values.as === 'la_officer') {
+      const las: { la_code: string }[] = await db.dataSource.query(
+        'SELECT la_code FROM authority ORDER BY 1',
+      );
+      principal = { ...principal, role: 'la_officer', authorities: las.map((a) => a.la_code) };
+    }
+    figures.as = values.as;
     const builds = [loadBuild('new', path.resolve(__dirname, '..'))];
     if (values.old) builds.push(loadBuild('old', values.old));
     const surfaces: (keyof Omit<Build, 'name'>)[] = ['flags', 'indicators', 'dashboard'];

@@ -14,7 +14,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * a school or provider depends on placements, and a placement's on its pupil: the pupil side asks
  * through a SECURITY DEFINER function (which reads placements as the owner), so the policies do not
  * recurse. Each setting is read through a scalar subquery, computed once per statement, and every
- * subquery is uncorrelated, so PostgreSQL hashes it once rather than running it per row.
+ * subquery is uncorrelated, so PostgreSQL hashes it once rather than running it per row. The
+ * helpers read the current tables (search_path pinned), also during a read as of a past date.
  *
  * The role is cluster-wide on a real server (every database of the cluster shares it), so it is
  * created when absent and never dropped by `down`.
@@ -41,8 +42,20 @@ const REFERENCE_TABLES = [
   'attendance_code',
 ];
 
-/** History tables (`<table>_version`, migration RecordVersions) get the predicate of their table. */
-const VERSIONED = ['pupil', 'placement', 'target', 'review', 'destination'] as const;
+/**
+ * History tables (`<table>_version`, migration RecordVersions): a pupil-level one gets the predicate of
+ * its table, on its own columns; the others are read like their tables. Reads as of a date go through
+ * the views of schema alp_asof, which are security_invoker: the reader's policies apply beneath them.
+ */
+const VERSIONED_PUPIL_TABLES = ['pupil', 'placement', 'target', 'review', 'destination'] as const;
+const VERSIONED_REFERENCE_TABLES = [
+  'authority',
+  'calendar_entry',
+  'school',
+  'provider',
+  'provider_evidence',
+  'provider_visit',
+];
 
 const SCOPE = '(SELECT alp_wall_scope())';
 const SCHOOL = '(SELECT alp_wall_school_id())';
@@ -80,21 +93,13 @@ const PREDICATE: Record<(typeof PUPIL_TABLES)[number], string> = {
   destination: OF_PUPIL,
 };
 
-async function exists(q: QueryRunner, table: string): Promise<boolean> {
-  const [row] = await q.query('SELECT to_regclass($1) IS NOT NULL AS found', [`public.${table}`]);
-  return row.found;
-}
+/** The pupil-level tables and their history tables, each with its predicate. */
+const WALL_TABLES: { table: string; predicate: string }[] = [
+  ...PUPIL_TABLES.map((table) => ({ table, predicate: PREDICATE[table] })),
+  ...VERSIONED_PUPIL_TABLES.map((t) => ({ table: `${t}_version`, predicate: PREDICATE[t] })),
+];
 
-/** The pupil-level tables of this database: the six, and their history tables where they exist. */
-async function wallTables(q: QueryRunner): Promise<{ table: string; predicate: string }[]> {
-  const tables: { table: string; predicate: string }[] = PUPIL_TABLES.map((table) => ({
-    table,
-    predicate: PREDICATE[table],
-  }));
-  for (const t of VERSIONED)
-    if (await exists(q, `${t}_version`)) tables.push({ table: `${t}_version`, predicate: PREDICATE[t] });
-  return tables;
-}
+const READ_TABLES = [...REFERENCE_TABLES, ...VERSIONED_REFERENCE_TABLES.map((t) => `${t}_version`)];
 
 export class RowSecurity1765600000000 implements MigrationInterface {
   name = 'RowSecurity1765600000000';
@@ -122,14 +127,17 @@ $$`);
 CREATE FUNCTION alp_wall_scope() RETURNS text LANGUAGE sql STABLE AS $$
   SELECT coalesce(nullif(current_setting('alp.scope', true), ''), 'none')
 $$;
-CREATE FUNCTION alp_wall_authority_ids() RETURNS SETOF integer LANGUAGE sql STABLE AS $$
+CREATE FUNCTION alp_wall_authority_ids() RETURNS SETOF integer LANGUAGE sql STABLE
+SET search_path = public, pg_temp AS $$
   SELECT id FROM authority
    WHERE la_code = ANY (string_to_array(nullif(current_setting('alp.authorities', true), ''), ','))
 $$;
-CREATE FUNCTION alp_wall_school_id() RETURNS integer LANGUAGE sql STABLE AS $$
+CREATE FUNCTION alp_wall_school_id() RETURNS integer LANGUAGE sql STABLE
+SET search_path = public, pg_temp AS $$
   SELECT id FROM school WHERE urn = nullif(current_setting('alp.school', true), '')
 $$;
-CREATE FUNCTION alp_wall_provider_id() RETURNS integer LANGUAGE sql STABLE AS $$
+CREATE FUNCTION alp_wall_provider_id() RETURNS integer LANGUAGE sql STABLE
+SET search_path = public, pg_temp AS $$
   SELECT id FROM provider WHERE provider_ref = nullif(current_setting('alp.provider', true), '')
 $$;
 -- The pupils placed by the wall's school (as commissioner) or with the wall's provider, read as the
@@ -143,9 +151,10 @@ $$;
 REVOKE ALL ON FUNCTION alp_wall_placed_pupils() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION alp_wall_placed_pupils() TO alp_reader;
 `);
-    await q.query(`GRANT USAGE ON SCHEMA public TO alp_reader`);
-    for (const table of REFERENCE_TABLES) await q.query(`GRANT SELECT ON ${table} TO alp_reader`);
-    for (const { table, predicate } of await wallTables(q)) {
+    await q.query(`GRANT USAGE ON SCHEMA public, alp_asof TO alp_reader`);
+    await q.query(`GRANT SELECT ON ALL TABLES IN SCHEMA alp_asof TO alp_reader`);
+    for (const table of READ_TABLES) await q.query(`GRANT SELECT ON ${table} TO alp_reader`);
+    for (const { table, predicate } of WALL_TABLES) {
       await q.query(`GRANT SELECT ON ${table} TO alp_reader`);
       await q.query(`ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY`);
       await q.query(`CREATE POLICY ${table}_wall ON ${table} FOR SELECT TO alp_reader USING (${predicate})`);
@@ -153,13 +162,14 @@ GRANT EXECUTE ON FUNCTION alp_wall_placed_pupils() TO alp_reader;
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const { table } of (await wallTables(q)).reverse()) {
+    for (const { table } of [...WALL_TABLES].reverse()) {
       await q.query(`DROP POLICY ${table}_wall ON ${table}`);
       await q.query(`ALTER TABLE ${table} DISABLE ROW LEVEL SECURITY`);
       await q.query(`REVOKE SELECT ON ${table} FROM alp_reader`);
     }
-    for (const table of REFERENCE_TABLES) await q.query(`REVOKE SELECT ON ${table} FROM alp_reader`);
-    await q.query(`REVOKE USAGE ON SCHEMA public FROM alp_reader`);
+    for (const table of READ_TABLES) await q.query(`REVOKE SELECT ON ${table} FROM alp_reader`);
+    await q.query(`REVOKE SELECT ON ALL TABLES IN SCHEMA alp_asof FROM alp_reader`);
+    await q.query(`REVOKE USAGE ON SCHEMA public, alp_asof FROM alp_reader`);
     await q.query(`
 DROP FUNCTION alp_wall_placed_pupils();
 DROP FUNCTION alp_wall_provider_id();

@@ -6,6 +6,7 @@ import { AttendanceVersionKey1764330000000 } from './1764330000000-AttendanceVer
 import { AddAccessControl1765000000000 } from './1765000000000-AddAccessControl';
 import { AttendanceSpan1765200000000 } from './1765200000000-AttendanceSpan';
 import { CreateImportRun1765400000000 } from './1765400000000-CreateImportRun';
+import { RecordVersions1765500000000 } from './1765500000000-RecordVersions';
 import { RowSecurity1765600000000 } from './1765600000000-RowSecurity';
 
 /** Every migration, in order. Add new ones at the end. */
@@ -18,5 +19,6 @@ export const MIGRATIONS = [
   AddAccessControl1765000000000,
   AttendanceSpan1765200000000,
   CreateImportRun1765400000000,
+  RecordVersions1765500000000,
   RowSecurity1765600000000,
 ];

@@ -10,6 +10,7 @@ export async function auditImport(
   operation: string,
   file: string,
   r: ImportResult,
+  knownAt?: Date,
 ): Promise<void> {
   await recordAudit(db, who, {
     action: 'import',
@@ -23,6 +24,7 @@ export async function auditImport(
       updated: r.updated,
       unchanged: r.unchanged,
       rejectedRows: r.errors.length + r.errorsNotListed,
+      ...(knownAt ? { knownAt: knownAt.toISOString() } : {}),
     },
   });
 }

@@ -1,4 +1,5 @@
 import { DataSource, EntityManager, ObjectLiteral, QueryRunner, SelectQueryBuilder } from 'typeorm';
+import { asOfSettings } from '../history/as-of';
 import type { Queryable } from '../indicators/queryable';
 import type { RowWall } from './policy';
 
@@ -28,8 +29,8 @@ function settings(wall: RowWall): [string, string, string, string] {
 /**
  * Runs `read` in a transaction behind the row-level wall: as `alp_reader`, with the wall's settings,
  * all local to the transaction. One statement sets them all (with JIT off, which every analytic
- * statement wants: src/indicators/queryable.ts), so the wall costs one round trip besides BEGIN and
- * the end. Inside a caller's transaction it nests as a savepoint.
+ * statement wants, and with `asOf` the settings of an as-of read: src/history/as-of.ts), so the wall
+ * costs one round trip besides BEGIN and the end. Inside a caller's transaction it nests as a savepoint.
  *
  * `read` must use only the manager it is given: on the embedded database (one connection) anything
  * else waits for this transaction forever. It may only read: the role has no other privilege. The
@@ -40,6 +41,7 @@ export async function behindWall<T>(
   db: Queryable,
   wall: RowWall,
   read: (manager: EntityManager) => Promise<T>,
+  opts: { asOf?: string } = {},
 ): Promise<T> {
   const own = db instanceof DataSource || !db.queryRunner || db.queryRunner.isReleased;
   const runner: QueryRunner = own
@@ -52,8 +54,8 @@ export async function behindWall<T>(
       await runner.query(
         `SELECT set_config('role', '${READER_ROLE}', true), set_config('alp.scope', $1, true),
                 set_config('alp.authorities', $2, true), set_config('alp.school', $3, true),
-                set_config('alp.provider', $4, true), set_config('jit', 'off', true)`,
-        settings(wall),
+                set_config('alp.provider', $4, true), ${opts.asOf === undefined ? "set_config('jit', 'off', true)" : asOfSettings(5)}`,
+        opts.asOf === undefined ? settings(wall) : [...settings(wall), opts.asOf],
       );
       result = await read(runner.manager);
     } catch (err) {

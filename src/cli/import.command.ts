@@ -14,6 +14,7 @@ import {
   importFolder,
   isImportKind,
 } from '../ingest';
+import { timestamp } from '../ingest/cell-parsers';
 import { withDatabase } from './database';
 import { cliOperator } from './operator';
 import { setInProgress } from './run';
@@ -24,6 +25,8 @@ const PRINTED_ERRORS = 20;
 interface ImportCommandOptions {
   kind?: string;
   format?: 'csv' | 'xlsx';
+  /** Back-loading: a timestamp (ISO 8601 or DD/MM/YYYY HH:MM) the records are known from. */
+  knownAt?: string;
 }
 
 export function registerImport(program: Command): void {
@@ -35,6 +38,10 @@ export function registerImport(program: Command): void {
     .argument('<path>', 'a folder, or one .csv or .xlsx file')
     .option('--kind <kind>', `the kind of a single file: ${IMPORT_KINDS.join(', ')} (default: from its name)`)
     .option('--format <format>', 'csv or xlsx (default: from the file name)')
+    .option(
+      '--known-at <timestamp>',
+      'back-load history (administrators): the records are known from this past time, attendance rows from their own recorded_at',
+    )
     .action(async (target: string, opts: ImportCommandOptions) => {
       const principal = cliOperator();
       process.exitCode = await withDatabase((db) => runImport(db, principal, target, opts));
@@ -88,12 +95,15 @@ export async function runImport(
     setInProgress(`nothing of ${path.basename(file)} was stored${done.length ? `; ${imported(done)}` : ''}`);
   };
   try {
+    const knownAt = knownAtOption(opts.knownAt);
+    const firstImport = !knownAt && (await isFirstImport(db));
     const isFolder = (await stat(target).catch(() => null))?.isDirectory() ?? false;
     if (isFolder) {
       if (opts.kind) throw new IngestError('INGEST_BAD_REQUEST', '--kind is for one file, not a folder');
       let rejected: { file: string; result: ImportResult } | undefined;
       const audited: { file: string; result: ImportResult }[] = [];
       const results = await importFolder(db, principal, target, {
+        knownAt,
         onFileStart: starting,
         onFile: (file, result) => {
           audited.push({ file, result });
@@ -104,9 +114,10 @@ export async function runImport(
         },
       });
       for (const { file, result } of audited)
-        await auditImport(db.dataSource, principal, 'import', path.basename(file), result);
+        await auditImport(db.dataSource, principal, 'import', path.basename(file), result, knownAt);
       if (!rejected) {
         console.log(`imported ${results.length} file${results.length === 1 ? '' : 's'}`);
+        if (firstImport) console.log(KNOWN_FROM_NOW);
         return 0;
       }
       await reportRejected(rejected.file, rejected.result);
@@ -127,10 +138,11 @@ export async function runImport(
           : `cannot tell the kind of ${path.basename(target)}: name it <kind>.csv or give --kind`,
       );
     starting(target);
-    const result = await importFile(db, principal, kind, { path: target }, { format: opts.format });
-    await auditImport(db.dataSource, principal, 'import', path.basename(target), result);
+    const result = await importFile(db, principal, kind, { path: target }, { format: opts.format, knownAt });
+    await auditImport(db.dataSource, principal, 'import', path.basename(target), result, knownAt);
     if (result.errors.length > 0) return reportRejected(target, result);
     console.log(describe(target, result));
+    if (firstImport) console.log(KNOWN_FROM_NOW);
     return 0;
   } catch (err) {
     // a bug is not a rejected file: it goes on to the top level, which reports it as unexpected
@@ -144,6 +156,26 @@ export async function runImport(
   } finally {
     setInProgress(undefined);
   }
+}
+
+const KNOWN_FROM_NOW = `These records are known from now: "as of" a past date the hub does not see them. To load past data as the history it was, import it with --known-at <timestamp> (an administrator; see docs/history.md).`;
+
+/** --known-at as an instant; a timestamp the import formats accept, never in the future (checked by the import). */
+function knownAtOption(raw: string | undefined): Date | undefined {
+  if (raw === undefined) return undefined;
+  try {
+    return new Date(timestamp(raw.trim()));
+  } catch (err) {
+    throw new IngestError('INGEST_BAD_REQUEST', `--known-at ${raw}: ${(err as Error).message}`, 'knownAt');
+  }
+}
+
+/** No file has been stored yet: the hub's first import. */
+async function isFirstImport(db: Database): Promise<boolean> {
+  const [row] = await db.dataSource.query(
+    `SELECT NOT EXISTS (SELECT 1 FROM import_run WHERE outcome = 'stored') AS first`,
+  );
+  return row.first;
 }
 
 function imported(files: string[]): string {

@@ -19,6 +19,10 @@ export class ImportRun {
   @Column({ name: 'file_name', type: 'text', nullable: true })
   fileName: string | null;
 
+  /** A back-load's time (`--known-at`): its records are known from then. */
+  @Column({ name: 'known_at', type: 'timestamptz', nullable: true })
+  knownAt: Date | null;
+
   @Column({ name: 'principal_name', type: 'text' })
   principalName: string;
 

@@ -80,7 +80,7 @@ export async function computeFlagsUnchecked(
       (!query.codes?.length || query.codes.includes(d.code)) &&
       (!query.subjectType || d.subjectType === query.subjectType),
   );
-  const providerSettings = await settingsForScope(db, scope);
+  const providerSettings = await settingsForScope(db, scope, asOf);
   return flagRows(db, asOf, scope, providerSettings, wanted, shared.yearRates);
 }
 
@@ -102,6 +102,7 @@ export async function flagRows(
         flagFamilyWall(family.subjectType, scope),
         familyStatement(family, defs, { givenYearRates: given }),
         given && yearRates ? [...params, ...givenParameters(yearRates)] : params,
+        asOf,
       );
       return rows.map(
         (r): Flag => ({
@@ -148,6 +149,7 @@ export async function countFlags(
       flagFamilyWall(family.subjectType, scope),
       familyStatement(family, defs, { givenYearRates: given, countOnly: true }),
       given && yearRates ? [...params, ...givenParameters(yearRates)] : params,
+      asOf,
     );
     for (const r of rows) counts.set(r.code, r.n);
   }

@@ -105,7 +105,7 @@ export async function yearMarksAt(db: Queryable, asOf: string, laCodes: string[]
     pupil_id: number;
     possible: number;
     attended: number;
-  }>(db, authoritiesWall(laCodes), PLACEMENT_YEAR_SQL, [requireDate(asOf, 'asOf'), laCodes, '{}']);
+  }>(db, authoritiesWall(laCodes), PLACEMENT_YEAR_SQL, [requireDate(asOf, 'asOf'), laCodes, '{}'], asOf);
   const perPupil = new Map<number, { possible: number; attended: number }>();
   for (const r of rows) {
     const p = perPupil.get(r.pupil_id) ?? { possible: 0, attended: 0 };
@@ -151,26 +151,36 @@ async function headlineAndBreakdowns(
     value: string;
     pupils: number;
     placements: number;
-  }>(db, authoritiesWall(scope.laCodes), totalOnly ? POPULATION_TOTAL_SQL : POPULATION_SQL, params); // a series point needs the total only
+  }>(
+    db,
+    authoritiesWall(scope.laCodes),
+    totalOnly ? POPULATION_TOTAL_SQL : POPULATION_SQL,
+    params,
+    scope.asOf,
+  ); // a series point needs the total only
   const [attendance] = await queryAnalytics<{
     pupils: number;
     attendance_rate: number | null;
     persistent: number;
     severe: number;
-  }>(db, authoritiesWall(scope.laCodes), withYearRates(ATTENDANCE_SQL, true), [
-    ...params,
-    ...givenParameters(yearRates),
-  ]);
+  }>(
+    db,
+    authoritiesWall(scope.laCodes),
+    withYearRates(ATTENDANCE_SQL, true),
+    [...params, ...givenParameters(yearRates)],
+    scope.asOf,
+  );
   const [length] = await queryAnalytics<{
     placements: number;
     mean_days: number | null;
     median_days: number | null;
-  }>(db, authoritiesWall(scope.laCodes), PLACEMENT_LENGTH_SQL, params);
+  }>(db, authoritiesWall(scope.laCodes), PLACEMENT_LENGTH_SQL, params, scope.asOf);
   const destinations = await queryAnalytics<{ activity: string; pupils: number }>(
     db,
     authoritiesWall(scope.laCodes),
     DESTINATIONS_SQL,
     params,
+    scope.asOf,
   );
 
   const total = population.find((p) => p.dimension === 'all');
@@ -274,14 +284,20 @@ async function providerRows(
     moved_on: number;
     leavers: number;
     positive: number;
-  }>(db, authoritiesWall(scope.laCodes), PROVIDERS_SQL, [
+  }>(
+    db,
+    authoritiesWall(scope.laCodes),
+    PROVIDERS_SQL,
+    [
+      scope.asOf,
+      scope.laCodes,
+      scope.settings,
+      placementYear.placementIds,
+      placementYear.possible,
+      placementYear.attended,
+    ],
     scope.asOf,
-    scope.laCodes,
-    scope.settings,
-    placementYear.placementIds,
-    placementYear.possible,
-    placementYear.attended,
-  ]);
+  );
   const share = (n: number, of: number) => dc.rate(of > 0 ? n / of : null, of);
   return rows.map(
     (r): ProviderIndicators => ({
@@ -307,7 +323,7 @@ async function providerRows(
 async function resolveScope(db: Queryable, principal: Principal, asOf: string, authority?: string | null) {
   requireRole(principal, INDICATOR_READERS, 'read authority-wide indicators');
   const laCodes = await authoritiesInScope(db, principal, authority);
-  return { asOf, laCodes, settings: JSON.stringify(await settingsForScope(db, laCodes)) };
+  return { asOf, laCodes, settings: JSON.stringify(await settingsForScope(db, laCodes, asOf)) };
 }
 
 /**

@@ -126,16 +126,16 @@ export async function computePeriodIndicators(
   if (daysBetween(from, to) >= MAX_PERIOD_DAYS)
     throw new IndicatorError('INVALID_RANGE', 'a period is at most one year long', 'from');
   const laCodes = await authoritiesInScope(db, principal, query.authority);
-  const settings = JSON.stringify(await settingsForScope(db, laCodes));
+  const settings = JSON.stringify(await settingsForScope(db, laCodes, asOf));
   const params = [asOf, from, to, laCodes, query.schoolUrn ?? null, settings, Boolean(query.byProvider)];
-  const rows = await queryAnalytics<GroupRow>(db, authoritiesWall(laCodes), PERIOD_GROUPS_SQL, params);
+  const rows = await queryAnalytics<GroupRow>(db, authoritiesWall(laCodes), PERIOD_GROUPS_SQL, params, asOf);
   const monthRows = await queryAnalytics<{
     provider_id: number;
     month: string;
     pupils: number;
     possible: number;
     attended: number;
-  }>(db, authoritiesWall(laCodes), PERIOD_MONTHS_SQL, params);
+  }>(db, authoritiesWall(laCodes), PERIOD_MONTHS_SQL, params, asOf);
   const dc = disclosureFor(principal);
   const share = (n: number, of: number) => dc.rate(of > 0 ? n / of : null, of);
 

@@ -1,4 +1,5 @@
 import { authoritiesWall } from '../auth/policy';
+import { londonToday } from '../domain/dates';
 import { attendanceOf, knownOn } from './flag-definition';
 import { Queryable, queryAnalytics } from './queryable';
 
@@ -82,8 +83,11 @@ WITH spans AS (
          least($2::integer, (least(coalesce(a.superseded_on, DATE '9999-12-31'),
                                    make_date(alp_academic_year_start(a.session_date) + 1, 9, 1))
                              - $1::date + 6) / 7) AS k_to
-  FROM (SELECT pl.id, pl.pupil_id FROM placement pl
-        JOIN pupil p ON p.id = pl.pupil_id
+  -- every placement ever known of a pupil ever in scope: each week's readers keep the pupils of their
+  -- own date (a pupil's rates are their own whatever their authority), and marks count only from when
+  -- they were known
+  FROM (SELECT DISTINCT pl.id, pl.pupil_id FROM placement_version pl
+        JOIN pupil_version p ON p.id = pl.pupil_id
         JOIN authority au ON au.id = p.authority_id
         WHERE $3::text[] IS NULL OR au.la_code = ANY ($3::text[])) pl
   ${attendanceOf('pl.id', 'make_date(alp_academic_year_start($1::date), 9, 1)', '$1::date + 7 * ($2::integer - 1)', 'a.code = ANY (ARRAY(SELECT code FROM attendance_code WHERE possible_session))')}
@@ -114,6 +118,7 @@ export async function weeklyYearRates(
     authoritiesWall(laCodes),
     WEEKLY_SQL,
     [first, count, laCodes],
+    londonToday(),
   );
   const weeks: GivenYearRates[] = Array.from({ length: count }, () => ({
     pupilIds: [],

@@ -27,6 +27,8 @@ export interface ImportRunRecord {
   outcome: ImportOutcome;
   /** Why a failed import failed (the error's message). */
   message: string | null;
+  /** A back-load's time: its records are known from then (`--known-at`). */
+  knownAt: Date | null;
 }
 
 /**
@@ -38,11 +40,12 @@ export async function startImportRun(
   principal: Principal,
   kind: ImportKind,
   fileName: string | null,
+  knownAt: Date | null = null,
 ): Promise<number> {
   const [row] = await db.dataSource.query(
-    `INSERT INTO import_run (kind, file_name, principal_name, principal_role) VALUES ($1, $2, $3, $4)
-     RETURNING id`,
-    [kind, fileName, principal.name, principal.role],
+    `INSERT INTO import_run (kind, file_name, principal_name, principal_role, known_at)
+     VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+    [kind, fileName, principal.name, principal.role, knownAt],
   );
   return Number(row.id);
 }
@@ -101,7 +104,7 @@ export async function listImportRuns(
   const rows: ImportRunRecord[] = await db.dataSource.query(
     `SELECT id, kind, file_name AS "fileName", principal_name AS "principalName",
        principal_role AS "principalRole", started_at AS "startedAt", finished_at AS "finishedAt", rows,
-       inserted, updated, unchanged, errors, outcome, message
+       inserted, updated, unchanged, errors, outcome, message, known_at AS "knownAt"
      FROM import_run ORDER BY id DESC LIMIT $1`,
     [limit],
   );

@@ -4,6 +4,7 @@ import { PoolClient } from 'pg';
 import { importScopeChecks, mayImportKind } from '../auth/import-scope';
 import { Principal } from '../auth/principal';
 import { Database } from '../db/database';
+import { setChangeContext } from '../history/change-context';
 import { absentColumns } from './absent-columns';
 import { finishImportRun, startImportRun } from './import-run.service';
 import { IngestError } from './ingest-error';
@@ -24,8 +25,13 @@ export interface ImportOptions {
   format?: ImportFormat;
   /** The name the import run records (default: the last part of the path; null for a register). */
   fileName?: string | null;
-  /** The time of import: the default recorded_at of attendance. */
+  /** The time of import: when the hub received the file. */
   now?: Date;
+  /**
+   * Back-loading (administrators): the records are known from this time instead of the time of import,
+   * and attendance rows from their own recorded_at (this time when they have none). Never in the future.
+   */
+  knownAt?: Date;
   /** How many bad rows to list before only counting them. */
   errorLimit?: number;
   /** Told how long each phase took (benchmarks). */
@@ -133,6 +139,34 @@ function duplicateKeySql(def: KindDefinition): string {
     FROM ingest_stage s JOIN dup USING (${keys}) WHERE s.line > dup.first_line`;
 }
 
+/** The version triggers' refusal of a change known before the record's current version (AH001). */
+function historyOrderError(err: unknown): IngestError | undefined {
+  if ((err as { code?: string }).code !== 'AH001') return undefined;
+  return new IngestError(
+    'INGEST_HISTORY_ORDER',
+    `${(err as Error).message}; back-load files in the order of their known-at times, before any plain import of the same records`,
+    'knownAt',
+  );
+}
+
+/** Back-loading rewrites what the hub says it knew when: administrators only, and never in the future. */
+function assertMayBackLoad(principal: Principal, knownAt: Date, now: Date): void {
+  if (principal.role !== 'admin')
+    throw new IngestError(
+      'INGEST_FORBIDDEN',
+      'only an administrator may back-load history (--known-at)',
+      'knownAt',
+    );
+  if (Number.isNaN(knownAt.getTime()))
+    throw new IngestError('INGEST_BAD_REQUEST', 'known-at is not a timestamp', 'knownAt');
+  if (knownAt.getTime() > now.getTime())
+    throw new IngestError(
+      'INGEST_BAD_REQUEST',
+      `known-at ${knownAt.toISOString()} is in the future: history can only be loaded for the past`,
+      'knownAt',
+    );
+}
+
 /**
  * The one import path behind files, folders, GraphQL and attendance submission, recorded as an import
  * run (`import_run`, outside the import's transaction): started before the file is read, finished with
@@ -147,10 +181,11 @@ export async function importRecords(
 ): Promise<ImportResult> {
   kindDefinition(kind);
   assertMayImport(principal, kind);
-  const runId = await startImportRun(db, principal, kind, opts.fileName ?? null);
+  if (opts.knownAt) assertMayBackLoad(principal, opts.knownAt, opts.now ?? new Date());
+  const runId = await startImportRun(db, principal, kind, opts.fileName ?? null, opts.knownAt ?? null);
   let result: ImportResult;
   try {
-    result = { ...(await importInRun(db, principal, kind, records, opts)), runId };
+    result = { ...(await importInRun(db, principal, kind, records, runId, opts)), runId };
   } catch (err) {
     await finishImportRun(db, runId, err);
     throw err;
@@ -171,6 +206,7 @@ async function importInRun(
   principal: Principal,
   kind: ImportKind,
   records: AsyncIterable<SourceRow[]>,
+  runId: number,
   opts: ImportOptions = {},
 ): Promise<Omit<ImportResult, 'runId'>> {
   const def = kindDefinition(kind);
@@ -189,7 +225,11 @@ async function importInRun(
     throw err;
   }
   const headerWidth = header.cells.length;
-  const context = { principalName: principal.name, now: (opts.now ?? new Date()).toISOString() };
+  const context = {
+    principalName: principal.name,
+    now: (opts.now ?? new Date()).toISOString(),
+    knownAt: opts.knownAt?.toISOString() ?? null,
+  };
   const defaults = def.defaults?.(context);
   const errors = new ErrorList(opts.errorLimit ?? DEFAULT_ERROR_LIMIT);
 
@@ -206,6 +246,12 @@ async function importInRun(
   try {
     phase('connect');
     await client.query('BEGIN');
+    await setChangeContext(client, {
+      actor: principal.name,
+      runId,
+      receivedAt: new Date(context.now),
+      knownAt: opts.knownAt,
+    });
     // Hash joins, sorts and the duplicate-key aggregate of a million-row file stay in memory instead of
     // spilling; the embedded database shares this process's memory, so it gets less.
     await client.query(`SET LOCAL work_mem = '${db.embedded ? 64 : 160}MB'`);
@@ -304,7 +350,7 @@ async function importInRun(
     };
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
+    throw historyOrderError(err) ?? err;
   } finally {
     await iterator.return?.();
     await runner.release();

@@ -12,7 +12,8 @@ export type IngestErrorCode =
   | 'INGEST_MISSING_COLUMN'
   | 'INGEST_DUPLICATE_COLUMN'
   | 'INGEST_FORBIDDEN'
-  | 'INGEST_BAD_REQUEST';
+  | 'INGEST_BAD_REQUEST'
+  | 'INGEST_HISTORY_ORDER';
 
 export class IngestError extends DomainError {
   constructor(

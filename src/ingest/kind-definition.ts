@@ -48,8 +48,10 @@ export interface ImportResult {
 /** What a kind may take from the import itself: the caller's name and the time of import. */
 export interface ImportContext {
   principalName: string;
-  /** ISO 8601 instant of the import. */
+  /** ISO 8601 instant of the import: when the hub receives the file. */
   now: string;
+  /** ISO 8601 instant a back-load makes its records known from (`--known-at`); null for a plain import. */
+  knownAt: string | null;
 }
 
 /** PostgreSQL type of a staging column; canonical text from a CellParser casts to it exactly. */

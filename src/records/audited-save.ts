@@ -1,6 +1,7 @@
 import type { DataSource, ObjectLiteral } from 'typeorm';
 import { recordAudit } from '../audit/audit.service';
 import type { Principal } from '../auth/principal';
+import { setChangeContext } from '../history/change-context';
 import { guardWrite } from './record-errors';
 
 /** A plain copy of an entity's columns, for the audit's before and after. */
@@ -21,6 +22,7 @@ export async function saveAudited<T extends ObjectLiteral>(
 ): Promise<T> {
   return guardWrite(() =>
     ds.transaction(async (m) => {
+      await setChangeContext(m, { actor: caller.name });
       const saved = await m.getRepository(entityClass).save(entity);
       await recordAudit(m, caller, {
         action: what.before ? 'update' : 'create',

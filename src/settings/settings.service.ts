@@ -1,8 +1,11 @@
 import type { DataSource } from 'typeorm';
+import { authoritiesWall } from '../auth/policy';
 import type { Principal } from '../auth/principal';
+import { londonToday } from '../domain/dates';
+import { setChangeContext } from '../history/change-context';
 import { authoritiesInScope } from '../indicators/access';
 import { IndicatorError } from '../indicators/indicator-error';
-import type { Queryable } from '../indicators/queryable';
+import { type Queryable, queryAnalytics } from '../indicators/queryable';
 import {
   DEFAULT_SETTINGS,
   SETTING_DEFINITIONS,
@@ -34,11 +37,15 @@ function resolve(overrides: SettingValues): SettingValues {
 export async function loadAuthoritySettings(
   db: Queryable,
   laCodes: string[] | null,
+  asOf: string = londonToday(),
 ): Promise<AuthoritySettings[]> {
-  const rows: { la_code: string; name: string; settings: SettingValues }[] = await db.query(
+  const rows: { la_code: string; name: string; settings: SettingValues }[] = await queryAnalytics(
+    db,
+    authoritiesWall(laCodes),
     `SELECT la_code, name, settings FROM authority
      WHERE $1::text[] IS NULL OR la_code = ANY ($1::text[]) ORDER BY la_code`,
     [laCodes],
+    asOf,
   );
   return rows.map((r) => ({
     laCode: r.la_code,
@@ -52,9 +59,13 @@ export async function loadAuthoritySettings(
  * Settings for a rule that is not about one pupil (provider rules, aggregates): those of the one
  * authority asked about, or the defaults when the question spans authorities.
  */
-export async function settingsForScope(db: Queryable, laCodes: string[] | null): Promise<SettingValues> {
+export async function settingsForScope(
+  db: Queryable,
+  laCodes: string[] | null,
+  asOf: string = londonToday(),
+): Promise<SettingValues> {
   if (laCodes?.length !== 1) return { ...DEFAULT_SETTINGS };
-  const [one] = await loadAuthoritySettings(db, laCodes);
+  const [one] = await loadAuthoritySettings(db, laCodes, asOf);
   return one ? one.values : { ...DEFAULT_SETTINGS };
 }
 
@@ -108,6 +119,7 @@ export async function updateSettings(
   for (const c of changes) if (!settingDefinition(c.key)) throw unknownKey(c.key);
 
   return dataSource.transaction(async (manager) => {
+    await setChangeContext(manager, { actor: principal.name });
     const [row]: { id: number; settings: SettingValues }[] = await manager.query(
       'SELECT id, settings FROM authority WHERE la_code = $1 FOR UPDATE',
       [authority],

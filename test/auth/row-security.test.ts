@@ -95,6 +95,20 @@ const ROW_KEYS: Record<string, { sql: string; of: 'pupil' | 'placement' }> = {
     sql: 'SELECT (SELECT placement_ref FROM placement pl WHERE pl.id = r.placement_id) AS key FROM review r',
     of: 'placement',
   },
+  pupil_version: { sql: 'SELECT upn AS key FROM pupil_version', of: 'pupil' },
+  placement_version: { sql: 'SELECT placement_ref AS key FROM placement_version', of: 'placement' },
+  destination_version: {
+    sql: 'SELECT (SELECT upn FROM pupil p WHERE p.id = d.pupil_id) AS key FROM destination_version d',
+    of: 'pupil',
+  },
+  target_version: {
+    sql: 'SELECT (SELECT placement_ref FROM placement pl WHERE pl.id = t.placement_id) AS key FROM target_version t',
+    of: 'placement',
+  },
+  review_version: {
+    sql: 'SELECT (SELECT placement_ref FROM placement pl WHERE pl.id = r.placement_id) AS key FROM review_version r',
+    of: 'placement',
+  },
 };
 
 let db: Database;
@@ -107,8 +121,8 @@ beforeAll(async () => {
 
 afterAll(() => db?.close());
 
-async function keys(wall: RowWall, sql: string): Promise<string[]> {
-  const rows: { key: string }[] = await behindWall(db.dataSource, wall, (m) => m.query(sql));
+async function keys(wall: RowWall, sql: string, asOf?: string): Promise<string[]> {
+  const rows: { key: string }[] = await behindWall(db.dataSource, wall, (m) => m.query(sql), { asOf });
   return rows.map((r) => r.key);
 }
 
@@ -195,6 +209,34 @@ describe('behind a principal’s wall, a statement with no WHERE clause', () => 
       rowWall(principal('provider', { providerRef: 'NOPE' })),
     ])
       for (const { sql } of Object.values(ROW_KEYS)) expect(await keys(wall, sql)).toEqual([]);
+  });
+});
+
+describe('reads as of a past date (the history views)', () => {
+  beforeAll(async () => {
+    // as if every record had been known all along: the views of a past date then show them all
+    for (const t of ['pupil', 'placement', 'target', 'review', 'destination'])
+      await db.dataSource.query(`UPDATE ${t}_version SET v_known_from = '-infinity'`);
+  });
+
+  test('see the principal’s rows only, through the views', async () => {
+    const asOf = '2026-03-02';
+    const [{ path: searchPath }] = await behindWall(
+      db.dataSource,
+      rowWall(PRINCIPALS.officer),
+      (m) => m.query(`SELECT current_setting('search_path') AS path`),
+      { asOf },
+    );
+    expect(searchPath).toMatch(/^alp_asof, /);
+    expect(sorted(await keys(rowWall(localAdministrator()), ROW_KEYS.pupil.sql, asOf))).toEqual(
+      sorted(pupils.map((p) => p.upn)),
+    );
+    for (const who of ['officer', 'school', 'provider'] as const) {
+      const wall = rowWall(PRINCIPALS[who]);
+      expect(sorted(await keys(wall, ROW_KEYS.pupil.sql, asOf))).toEqual(expected[who].pupils);
+      expect(sorted(await keys(wall, ROW_KEYS.placement.sql, asOf))).toEqual(expected[who].placements);
+    }
+    expect(await keys({ scope: 'none' }, ROW_KEYS.pupil.sql, asOf)).toEqual([]);
   });
 });
 

@@ -23,6 +23,9 @@ async function signIn(page: Page, user: { username: string; password: string }, 
     page.waitForURL((url) => !url.pathname.startsWith('/sign-in')),
     page.click('button[type=submit]'),
   ]);
+  // the overview's fonts still loading when the next goto starts would be cut off and reported as failed
+  await page.waitForLoadState('load');
+  await page.evaluate(() => document.fonts.ready.then(() => undefined));
 }
 
 interface Problems {

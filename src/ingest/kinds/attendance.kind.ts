@@ -10,7 +10,7 @@ import { ATTENDANCE_LOOKUP } from './attendance.lookup';
  */
 const CURRENT = `CREATE TEMP TABLE ingest_current ON COMMIT DROP AS
   SELECT s.line, s.placement_id, s.date AS session_date, s.session, s.code, s.recorded_at,
-    (s.recorded_at AT TIME ZONE 'Europe/London')::date AS recorded_on,
+    alp_received_on(s.recorded_at) AS recorded_on,
     cur.code AS current_code, cur.recorded_at AS current_recorded_at,
     cur.first_recorded_on AS current_first_recorded_on
   FROM ingest_stage s
@@ -20,8 +20,11 @@ const CURRENT = `CREATE TEMP TABLE ingest_current ON COMMIT DROP AS
 /** A row of ingest_current (alias `r`) that replaces the current version: a different code recorded after it. */
 const IS_CORRECTION = `r.code <> r.current_code AND r.recorded_at > r.current_recorded_at`;
 
-/** The Europe/London day of the staged row `s`'s recorded_at. */
-const RECORDED_ON = `(s.recorded_at AT TIME ZONE 'Europe/London')::date`;
+/**
+ * The Europe/London day the hub received the staged row `s` (the import's day; a back-load's row its own
+ * recorded_at's): what "as of" and late reporting read (spec/import-formats.md, "History").
+ */
+const RECORDED_ON = `alp_received_on(s.recorded_at)`;
 
 /**
  * Attendance keeps every version of a session's mark (see the CreateSchema migration).
@@ -54,7 +57,8 @@ export const ATTENDANCE: KindDefinition = {
       AND t.superseded_at IS NULL`,
     columns: { code: 't.code' },
   },
-  defaults: (ctx) => ({ recorded_at: ctx.now, recorded_by: ctx.principalName }),
+  // a back-load's rows without recorded_at were taken when its records became known
+  defaults: (ctx) => ({ recorded_at: ctx.knownAt ?? ctx.now, recorded_by: ctx.principalName }),
   lookup: ATTENDANCE_LOOKUP,
   prepare: [
     'LOCK TABLE attendance IN SHARE ROW EXCLUSIVE MODE',
@@ -81,9 +85,9 @@ export const ATTENDANCE: KindDefinition = {
      WHERE a.placement_id = r.placement_id AND a.session_date = r.session_date AND a.session = r.session
        AND a.superseded_at IS NULL AND ${IS_CORRECTION}`,
     `INSERT INTO attendance (placement_id, session_date, session, code, recorded_at, recorded_on, recorded_by,
-       first_recorded_on)
+       first_recorded_on, import_run_id)
      SELECT s.placement_id, s.date, s.session, s.code, s.recorded_at, ${RECORDED_ON}, s.recorded_by,
-       coalesce(r.current_first_recorded_on, ${RECORDED_ON})
+       coalesce(r.current_first_recorded_on, ${RECORDED_ON}), alp_import_run()
      FROM ingest_stage s LEFT JOIN ingest_current r ON r.line = s.line
      WHERE r.line IS NULL OR ${IS_CORRECTION}`,
     // widens each placement's span of session dates (migration AttendanceSpan) to the rows delivered
