@@ -121,8 +121,9 @@ $$;
 -- the version tables applies to the reader, not to the views' owner.
 CREATE SCHEMA alp_asof;
 
--- A back-load's time, shown by imports list and taken by an undo.
-ALTER TABLE import_run ADD COLUMN known_at timestamptz;
+-- A back-load's time, shown by imports list; and for an undo, the import it undoes.
+ALTER TABLE import_run ADD COLUMN known_at timestamptz,
+  ADD COLUMN reverts integer CONSTRAINT import_run_reverts_fkey REFERENCES import_run (id);
 
 -- Attendance keeps its versions in its own rows; the import that added each is what an undo takes.
 ALTER TABLE attendance ADD COLUMN import_run_id integer;
@@ -186,7 +187,7 @@ CREATE TRIGGER ${table}_versions_delete AFTER DELETE ON ${table}
       for (const op of ['insert', 'update', 'delete'])
         await q.query(`DROP TRIGGER ${table}_versions_${op} ON ${table}`);
     await q.query(`
-ALTER TABLE import_run DROP COLUMN known_at;
+ALTER TABLE import_run DROP COLUMN known_at, DROP COLUMN reverts;
 DROP INDEX attendance_import_run_idx;
 ALTER TABLE attendance DROP COLUMN import_run_id;
 DROP FUNCTION alp_record_versions();

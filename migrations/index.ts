@@ -8,6 +8,7 @@ import { AttendanceSpan1765200000000 } from './1765200000000-AttendanceSpan';
 import { CreateImportRun1765400000000 } from './1765400000000-CreateImportRun';
 import { RecordVersions1765500000000 } from './1765500000000-RecordVersions';
 import { RowSecurity1765600000000 } from './1765600000000-RowSecurity';
+import { DeleteAndErase1765700000000 } from './1765700000000-DeleteAndErase';
 
 /** Every migration, in order. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   CreateImportRun1765400000000,
   RecordVersions1765500000000,
   RowSecurity1765600000000,
+  DeleteAndErase1765700000000,
 ];

@@ -4,6 +4,19 @@ import { parse } from 'csv-parse/sync';
 import { Database } from '../src/db/database';
 import { createTestDatabase } from './support/database';
 
+const VERSIONED = [
+  'authority',
+  'calendar_entry',
+  'destination',
+  'placement',
+  'provider',
+  'provider_evidence',
+  'provider_visit',
+  'pupil',
+  'review',
+  'school',
+  'target',
+];
 const TABLES = [
   'api_token',
   'app_user',
@@ -12,22 +25,12 @@ const TABLES = [
   'attendance_code',
   'attendance_span',
   'audit_event',
-  'authority',
   'authority_secret',
-  'calendar_entry',
-  'destination',
   'import_run',
-  'placement',
-  'provider',
-  'provider_evidence',
-  'provider_visit',
-  'pupil',
-  'review',
-  'school',
   'setting_change',
-  'target',
   'user_session',
-];
+  ...VERSIONED.flatMap((t) => [t, `${t}_version`]),
+].sort();
 
 async function userTables(db: Database): Promise<string[]> {
   const rows: { table_name: string }[] = await db.dataSource.query(
@@ -140,13 +143,17 @@ describe('migrations', () => {
       /attendance_placement_id_fkey/,
     );
     await insert(mark(pl2, '2026-01-06'), mark(pl2, '2026-01-07'));
-    // deleting a placement deletes its attendance, as ON DELETE CASCADE did
+    // deleting a placement closes its marks and keeps them as history (migration DeleteAndErase):
+    // no current mark is left without a placement
     await q(`DELETE FROM placement WHERE placement_ref = 'PL2'`);
     expect(
       await q(
-        `SELECT count(*)::int AS n FROM attendance WHERE placement_id NOT IN (SELECT id FROM placement)`,
+        `SELECT count(*)::int AS n, count(*) FILTER (WHERE superseded_at IS NULL)::int AS current
+         FROM attendance WHERE placement_id NOT IN (SELECT id FROM placement)`,
       ),
-    ).toEqual([{ n: 0 }]);
-    expect(await q(`SELECT count(*)::int AS n FROM attendance`)).toEqual([{ n: 1 }]);
+    ).toEqual([{ n: 2, current: 0 }]);
+    expect(await q(`SELECT count(*)::int AS n FROM attendance WHERE superseded_at IS NULL`)).toEqual([
+      { n: 1 },
+    ]);
   });
 });

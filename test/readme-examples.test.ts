@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { localAdministrator } from '../src/auth/principal';
-import { importFolder } from '../src/ingest';
 import { startTestApi, TestApi } from './support/api-server';
+import { importAsHistory } from './support/example';
 
 const README = readFileSync(path.join(__dirname, '../README.md'), 'utf8');
 const EXAMPLES = [...README.matchAll(/```graphql\n([\s\S]*?)```/g)].map((m) => m[1]);
@@ -12,8 +12,7 @@ describe('README examples', () => {
   let api: TestApi;
   beforeAll(async () => {
     api = await startTestApi();
-    const results = await importFolder(api.db, localAdministrator(), path.join(__dirname, '../spec/example'));
-    expect(results.flatMap((r) => r.errors)).toEqual([]);
+    await importAsHistory(api.db, localAdministrator());
   });
   afterAll(() => api.close());
 

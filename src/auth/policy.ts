@@ -13,6 +13,7 @@ import { behindWall } from './row-wall';
 
 export type RecordKind =
   | 'authority'
+  | 'calendar'
   | 'school'
   | 'provider'
   | 'evidence'
@@ -27,6 +28,7 @@ export type RecordKind =
 
 const WRITERS: Record<RecordKind, readonly Role[]> = {
   authority: ['admin'],
+  calendar: ['admin', 'la_officer'],
   school: ['admin', 'la_officer'],
   provider: ['admin', 'la_officer'],
   evidence: ['admin', 'la_officer'],
@@ -36,7 +38,8 @@ const WRITERS: Record<RecordKind, readonly Role[]> = {
   target: ['admin', 'la_officer', 'school', 'provider'],
   review: ['admin', 'la_officer', 'school', 'provider'],
   destination: ['admin', 'la_officer', 'school'],
-  attendance: ['admin', 'provider'],
+  // LA officers send their authorities' attendance files; providers their own placements' registers
+  attendance: ['admin', 'la_officer', 'provider'],
   settings: ['admin', 'la_officer'],
 };
 

@@ -7,6 +7,7 @@ import { registerImport } from './import.command';
 import { registerImports } from './imports.command';
 import { registerIndicators } from './indicators.command';
 import { registerMigrate } from './migrate.command';
+import { registerPupils } from './pupils.command';
 import { registerReport } from './report.command';
 import { registerSchema } from './schema.command';
 import { registerSettings } from './settings.command';
@@ -27,6 +28,7 @@ const COMMANDS: ((program: Command) => void)[] = [
   registerTokens,
   registerAudit,
   registerImports,
+  registerPupils,
 ];
 
 export function buildProgram(): Command {

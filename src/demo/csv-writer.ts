@@ -98,6 +98,13 @@ function attendanceLine(row: DemoRow<'attendance'>): string {
 }
 
 /** One RFC 4180 line: a field with a comma, quote, line break or edge space is quoted, quotes doubled. */
+/** Rows as one CSV text with its header (a small delivery, kept in memory). */
+export function csvText(columns: readonly string[], rows: Iterable<Record<string, string>>): string {
+  let text = csvLine(columns);
+  for (const row of rows) text += csvLine(columns.map((c) => row[c]));
+  return text;
+}
+
 export function csvLine(fields: readonly string[]): string {
   return `${fields.map(csvField).join(',')}\r\n`;
 }

@@ -3,10 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { localAdministrator, Principal } from '../auth/principal';
 import { Database } from '../db/database';
-import { ImportResult, importFolder } from '../ingest';
-import { CORRECTIONS_FOLDER, writeDemoCsv } from './csv-writer';
+import { ImportResult, importFile } from '../ingest';
+import { CORRECTIONS_FOLDER, csvText, writeDemoCsv } from './csv-writer';
 import { DemoError } from './demo-error';
 import { DemoOptions, generateDemo } from './generate';
+import { historyPlan } from './history-plan';
 
 export interface DemoLoadSummary {
   options: ReturnType<typeof generateDemo>['options'];
@@ -17,8 +18,10 @@ export interface DemoLoadSummary {
 }
 
 /**
- * Generates the demo into a temporary folder and loads it through the real importer, as a user's files
- * would be: first the twelve kinds, then the corrections. Any rejected row is a bug in the generator,
+ * Generates the demo into a temporary folder and loads it through the real importer as the history of
+ * its year (src/demo/history-plan.ts): back-loaded deliveries week by week, then the registers and the
+ * corrections, each mark known from its recorded_at, so "as of" any date of the year and the trends show
+ * what the hub would have known then. Any rejected row is a bug in the generator,
  * so it is an error here, with the first reasons; the temporary folder is always removed.
  */
 export async function loadDemo(
@@ -33,18 +36,42 @@ export async function loadDemo(
     writeDemoCsv(folder, data);
     const generateMs = performance.now() - t;
     t = performance.now();
-    const first = checked(await importFolder(db, principal, folder));
-    const corrections = checked(await importFolder(db, principal, path.join(folder, CORRECTIONS_FOLDER)));
-    const file = (r: ImportResult, corrections: boolean) => ({
-      kind: r.kind,
-      corrections,
-      rows: r.rows,
-      inserted: r.inserted,
-      updated: r.updated,
-    });
+    const files = new Map<string, DemoLoadSummary['files'][number]>();
+    const tally = (r: ImportResult, corrections: boolean) => {
+      const key = `${r.kind}${corrections ? ' corrections' : ''}`;
+      const f = files.get(key) ?? { kind: r.kind, corrections, rows: 0, inserted: 0, updated: 0 };
+      f.rows += r.rows;
+      f.inserted += r.inserted;
+      f.updated += r.updated;
+      files.set(key, f);
+    };
+    for (const d of historyPlan(data, new Date())) {
+      const content = Buffer.from(d.columns.length ? csvText(d.columns, d.rows) : '');
+      const [r] = checked([
+        await importFile(
+          db,
+          principal,
+          d.kind,
+          { content },
+          { knownAt: d.knownAt, fileName: `${d.kind}.csv` },
+        ),
+      ]);
+      tally(r, false);
+    }
+    // each mark known from its own recorded_at: the registers as they came in over the year
+    const historyStart = new Date(`${data.historyStart}T00:00:00Z`);
+    for (const [file, corrections] of [
+      [path.join(folder, 'attendance.csv'), false],
+      [path.join(folder, CORRECTIONS_FOLDER, 'attendance.csv'), true],
+    ] as const) {
+      const [r] = checked([
+        await importFile(db, principal, 'attendance', { path: file }, { knownAt: historyStart }),
+      ]);
+      tally(r, corrections);
+    }
     return {
       options: data.options,
-      files: [...first.map((r) => file(r, false)), ...corrections.map((r) => file(r, true))],
+      files: [...files.values()],
       generateMs,
       importMs: performance.now() - t,
     };

@@ -23,6 +23,10 @@ export class ImportRun {
   @Column({ name: 'known_at', type: 'timestamptz', nullable: true })
   knownAt: Date | null;
 
+  /** An undo: the import it undoes (`imports revert`). */
+  @Column({ type: 'integer', nullable: true })
+  reverts: number | null;
+
   @Column({ name: 'principal_name', type: 'text' })
   principalName: string;
 

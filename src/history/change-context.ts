@@ -20,6 +20,8 @@ export interface TransactionSql {
 /**
  * Sets who, which import and from when for every version the open transaction writes. The settings are
  * transaction-local, so they end with the transaction and never reach the next user of the connection.
+ * A time not given is left as the session has it (unset: the transaction's time); the test databases
+ * use that to load their fixtures as history (test/support/database.ts).
  */
 export async function setChangeContext(
   tx: TransactionSql | EntityManager,
@@ -27,12 +29,13 @@ export async function setChangeContext(
 ): Promise<void> {
   await tx.query(
     `SELECT set_config('alp.actor', $1, true), set_config('alp.import_run', $2, true),
-            set_config('alp.received_at', $3, true), set_config('alp.known_at', $4, true)`,
+            set_config('alp.received_at', coalesce($3, current_setting('alp.received_at', true), ''), true),
+            set_config('alp.known_at', coalesce($4, current_setting('alp.known_at', true), ''), true)`,
     [
       context.actor,
       context.runId == null ? '' : String(context.runId),
-      context.receivedAt?.toISOString() ?? '',
-      context.knownAt?.toISOString() ?? '',
+      context.receivedAt?.toISOString() ?? null,
+      context.knownAt?.toISOString() ?? null,
     ],
   );
 }

@@ -29,6 +29,10 @@ export interface ImportRunRecord {
   message: string | null;
   /** A back-load's time: its records are known from then (`--known-at`). */
   knownAt: Date | null;
+  /** An undo: the import it undid. */
+  reverts: number | null;
+  /** The undo that undid this import, if one did. */
+  revertedBy: number | null;
 }
 
 /**
@@ -41,11 +45,12 @@ export async function startImportRun(
   kind: ImportKind,
   fileName: string | null,
   knownAt: Date | null = null,
+  reverts: number | null = null,
 ): Promise<number> {
   const [row] = await db.dataSource.query(
-    `INSERT INTO import_run (kind, file_name, principal_name, principal_role, known_at)
-     VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-    [kind, fileName, principal.name, principal.role, knownAt],
+    `INSERT INTO import_run (kind, file_name, principal_name, principal_role, known_at, reverts)
+     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+    [kind, fileName, principal.name, principal.role, knownAt, reverts],
   );
   return Number(row.id);
 }
@@ -104,8 +109,9 @@ export async function listImportRuns(
   const rows: ImportRunRecord[] = await db.dataSource.query(
     `SELECT id, kind, file_name AS "fileName", principal_name AS "principalName",
        principal_role AS "principalRole", started_at AS "startedAt", finished_at AS "finishedAt", rows,
-       inserted, updated, unchanged, errors, outcome, message, known_at AS "knownAt"
-     FROM import_run ORDER BY id DESC LIMIT $1`,
+       inserted, updated, unchanged, errors, outcome, message, known_at AS "knownAt", reverts,
+       (SELECT max(u.id) FROM import_run u WHERE u.reverts = r.id AND u.outcome = 'stored') AS "revertedBy"
+     FROM import_run r ORDER BY id DESC LIMIT $1`,
     [limit],
   );
   return rows;

@@ -13,7 +13,8 @@ export type IngestErrorCode =
   | 'INGEST_DUPLICATE_COLUMN'
   | 'INGEST_FORBIDDEN'
   | 'INGEST_BAD_REQUEST'
-  | 'INGEST_HISTORY_ORDER';
+  | 'INGEST_HISTORY_ORDER'
+  | 'INGEST_CONFLICT';
 
 export class IngestError extends DomainError {
   constructor(

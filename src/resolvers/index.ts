@@ -1,6 +1,7 @@
 import { NonEmptyArray } from 'type-graphql';
 import { AccessResolver } from './access.resolver';
 import { AuthorityResolver } from './authority.resolver';
+import { DeletionResolver } from './deletion.resolver';
 import { DestinationResolver } from './destination.resolver';
 import { FlagsResolver } from './flags.resolver';
 import { IndicatorsResolver } from './indicators.resolver';
@@ -31,4 +32,5 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   IngestResolver,
   AccessResolver,
   ReportResolver,
+  DeletionResolver,
 ];

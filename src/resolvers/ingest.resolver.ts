@@ -1,7 +1,9 @@
-import { Arg, Args, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Ctx, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { auditImport } from '../audit/import-audit';
 import { Allow } from '../auth/access-rules';
+import { revertImport } from '../history/revert.service';
 import { attendanceHistory, submitAttendance } from '../ingest';
+import { listImportRuns } from '../ingest/import-run.service';
 import { importUpload } from '../ingest/upload.service';
 import {
   AttendanceHistoryArgs,
@@ -9,6 +11,8 @@ import {
   AttendanceVersionType,
   ImportFileArgs,
   ImportResultType,
+  ImportRunType,
+  RevertResultType,
   toAttendanceVersionType,
   toImportResultType,
 } from '../schema/ingest.types';
@@ -39,6 +43,28 @@ export class IngestResolver {
     const result = await submitAttendance(ctx.db, ctx.principal, register);
     await auditImport(ctx.db.dataSource, ctx.principal, 'mutation submitAttendance', 'register', result);
     return toImportResultType(result);
+  }
+
+  @Allow('admin')
+  @Query(() => [ImportRunType], { description: 'Every import, newest first (administrators).' })
+  async importRuns(
+    @Arg('limit', () => Int, { nullable: true }) limit: number | null,
+    @Ctx() ctx: Context,
+  ): Promise<ImportRunType[]> {
+    return listImportRuns(ctx.db, ctx.principal, { limit: limit ?? undefined });
+  }
+
+  @Allow('admin')
+  @Mutation(() => RevertResultType, {
+    description:
+      'Undoes every change an import made, by new versions (history kept). Refused where a later change touched the same records, unless force.',
+  })
+  async revertImport(
+    @Arg('id', () => Int) id: number,
+    @Arg('force', () => Boolean, { nullable: true }) force: boolean | null,
+    @Ctx() ctx: Context,
+  ): Promise<RevertResultType> {
+    return revertImport(ctx.db, ctx.principal, id, { force: force ?? false });
   }
 
   @Allow('admin', 'la_officer', 'school', 'provider')

@@ -204,3 +204,74 @@ export class AttendanceVersionType {
 export function toAttendanceVersionType(v: AttendanceVersion): AttendanceVersionType {
   return Object.assign(new AttendanceVersionType(), { ...v, session: v.session as SessionEnum });
 }
+
+@ObjectType('ImportRun', {
+  description: 'One import (a file, an upload, a register, an undo) and what it did.',
+})
+export class ImportRunType {
+  @Field(() => Int)
+  id: number;
+
+  @Field({ description: 'The kind of file.' })
+  kind: string;
+
+  @Field(() => String, { nullable: true, description: "The file's name; none for a register or an undo." })
+  fileName: string | null;
+
+  @Field({ description: 'Who sent it.' })
+  principalName: string;
+
+  @Field(() => DateTime)
+  startedAt: Date;
+
+  @Field(() => DateTime, { nullable: true })
+  finishedAt: Date | null;
+
+  @Field({ description: 'running, stored, rejected or failed.' })
+  outcome: string;
+
+  @Field(() => Int, { nullable: true })
+  rows: number | null;
+
+  @Field(() => Int, { nullable: true })
+  inserted: number | null;
+
+  @Field(() => Int, { nullable: true })
+  updated: number | null;
+
+  @Field(() => Int, { nullable: true })
+  unchanged: number | null;
+
+  @Field(() => String, { nullable: true, description: 'Why a failed import failed.' })
+  message: string | null;
+
+  @Field(() => DateTime, {
+    nullable: true,
+    description: 'A back-load: its records are known from this time.',
+  })
+  knownAt: Date | null;
+
+  @Field(() => Int, { nullable: true, description: 'An undo: the import it undid.' })
+  reverts: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'The undo that undid this import.' })
+  revertedBy: number | null;
+}
+
+@ObjectType('RevertResult', { description: 'What undoing an import changed, as new versions.' })
+export class RevertResultType {
+  @Field(() => Int, { description: 'The import undone.' })
+  reverted: number;
+
+  @Field(() => Int, { description: 'The import run recording the undo.' })
+  runId: number;
+
+  @Field()
+  kind: string;
+
+  @Field(() => Int, { description: 'Records the import had added, now deleted.' })
+  deleted: number;
+
+  @Field(() => Int, { description: 'Records the import had changed, back to their values before it.' })
+  restored: number;
+}

@@ -153,6 +153,13 @@ export const SETTING_DEFINITIONS: readonly SettingDefinition[] = [
   ),
   def('lateReportingOnTimeShare', 0.9, 'share', share, 'Share of records that must be recorded on the day'),
   def('lateReportingMinRecords', 20, 'records', positiveInt, 'Records needed before lateness is judged'),
+  def(
+    'retentionYears',
+    7,
+    'years',
+    z.number().int().min(1).max(100),
+    'Years a pupil is kept after the later of their last placement’s end and their 18th birthday (`pupils retention`)',
+  ),
 ];
 
 export type SettingKey = (typeof SETTING_DEFINITIONS)[number]['key'];

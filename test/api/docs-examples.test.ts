@@ -43,5 +43,6 @@ describe('docs/api.md', () => {
     expect(byKey('pupils').nodes[0].placements).toHaveLength(1);
     expect(byKey('provider').evidence[0].valuePounds).toBe(5000000);
     expect(byKey('providers').nodes).toEqual([{ providerRef: 'FOREST-01', name: 'Oak Forest Skills' }]);
+    expect(byKey('deleteReview')).toEqual({ reviewDate: '2026-02-16', progress: 'SOME' });
   });
 });

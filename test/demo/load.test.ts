@@ -11,7 +11,7 @@ const OPTIONS = { seed: 1, pupils: 600, today: TODAY };
 describe('loading the demo through the real importer', () => {
   let db: Database;
   beforeAll(async () => {
-    db = await createTestDatabase();
+    db = await createTestDatabase({ history: 'as received' });
   });
   afterAll(async () => {
     await db?.close();
@@ -34,8 +34,8 @@ describe('loading the demo through the real importer', () => {
       'placements',
       'targets',
       'reviews',
-      'attendance',
       'destinations',
+      'attendance',
     ]);
 
     const demo = generateDemo(OPTIONS);
@@ -57,6 +57,38 @@ describe('loading the demo through the real importer', () => {
       corrections: true,
       updated: corrections,
     });
+  });
+
+  test('loads as the history of the year: each placement known a few days after it starts, its ending after it ends', async () => {
+    const [p] = await db.dataSource.query(
+      `SELECT count(*) FILTER (WHERE v.v_change = 'insert' AND v.v_known_from < v.start_date::timestamptz)::int AS early,
+              count(*) FILTER (WHERE v.v_change = 'insert' AND v.v_known_from > v.start_date::timestamptz + interval '7 days'
+                                 AND v.start_date >= DATE '2025-09-01')::int AS late,
+              count(*) FILTER (WHERE v.v_change = 'insert' AND v.end_date IS NOT NULL)::int AS ended_at_start,
+              count(*) FILTER (WHERE v.v_change = 'update' AND v.end_date IS NOT NULL
+                                 AND v.v_known_from < v.end_date::timestamptz)::int AS ended_early,
+              count(DISTINCT v.id) FILTER (WHERE v.v_change = 'update')::int AS ended
+       FROM placement_version v`,
+    );
+    expect(p).toMatchObject({ early: 0, late: 0, ended_at_start: 0, ended_early: 0 });
+    expect(p.ended).toBeGreaterThan(0);
+    const [a] = await db.dataSource.query(
+      `SELECT count(*) FILTER (WHERE recorded_on <> (recorded_at AT TIME ZONE 'Europe/London')::date)::int AS n FROM attendance`,
+    );
+    expect(a.n).toBe(0);
+    // so the number of placements open differs as the year goes on, as the trend shows it
+    const open = async (d: string) =>
+      (
+        await db.dataSource.transaction(async (m) => {
+          await m.query(
+            `SELECT set_config('alp.as_of_end', alp_day_end($1::date)::text, true),
+                    set_config('search_path', 'alp_asof, public', true)`,
+            [d],
+          );
+          return m.query('SELECT count(*)::int AS n FROM placement WHERE end_date IS NULL');
+        })
+      )[0].n;
+    expect(await open('2025-10-01')).not.toEqual(await open(TODAY));
   });
 
   test('the flags of indicators.md all have cases to show in the demo', async () => {

@@ -78,7 +78,7 @@ describe('"as of" reads the records as the hub knew them', () => {
   let history: Database;
   let then: Record<string, unknown[]>;
   beforeAll(async () => {
-    history = await createTestDatabase();
+    history = await createTestDatabase({ history: 'as received' });
     await importAsHistory(history, admin);
     then = await records(history);
     await apply(history, CHANGES, CHANGED_AT);
@@ -126,7 +126,7 @@ describe('"as of" reads the records as the hub knew them', () => {
   });
 
   it('gives, on the day of the changes, the flags of a hub loaded with the changed files', async () => {
-    const reference = await createTestDatabase();
+    const reference = await createTestDatabase({ history: 'as received' });
     try {
       await importAsHistory(reference, admin);
       await apply(reference, CHANGES, new Date('2025-09-02T00:00:00Z'));

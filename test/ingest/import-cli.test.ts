@@ -27,12 +27,15 @@ describe('alp-hub import', () => {
     const lines = first.stdout.split('\n');
     expect(lines[0]).toBe('authorities.csv: 2 rows: 2 inserted, 0 updated, 0 unchanged');
     expect(lines).toContain('attendance.csv: 1616 rows: 1616 inserted, 0 updated, 0 unchanged');
-    expect(lines.at(-1)).toBe('imported 12 files');
+    expect(lines.at(-2)).toBe('imported 12 files');
+    // the first import says its records are known from now, and how to load the past as history
+    expect(lines.at(-1)).toMatch(/^These records are known from now: .*--known-at/);
 
     const second = await cli.run('import', path.join(dir, 'example'));
     expect(second.exitCode).toBe(0);
     expect(second.stdout).toContain('attendance.csv: 1616 rows: 0 inserted, 0 updated, 1616 unchanged');
     expect(second.stdout).not.toMatch(/[1-9]\d* (inserted|updated)/);
+    expect(second.stdout).not.toMatch(/known from now/);
   });
 
   it('rejects a bad file: prints the bad rows, writes them beside the file, exits non-zero', async () => {

@@ -14,7 +14,7 @@ describe('alp-hub report <kind>', () => {
   beforeAll(async () => {
     cli = await createCliEnvironment();
     dir = mkdtempSync(path.join(os.tmpdir(), 'alp-report-cli-'));
-    expect((await cli.run('import', EXAMPLE)).exitCode).toBe(0);
+    expect((await cli.run('import', EXAMPLE, '--known-at', '2025-09-01T00:00:00Z')).exitCode).toBe(0);
   });
   afterAll(async () => {
     rmSync(dir, { recursive: true, force: true });
