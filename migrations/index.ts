@@ -7,6 +7,7 @@ import { AddAccessControl1765000000000 } from './1765000000000-AddAccessControl'
 import { AttendanceSpan1765200000000 } from './1765200000000-AttendanceSpan';
 import { CreateImportRun1765400000000 } from './1765400000000-CreateImportRun';
 import { RecordVersions1765500000000 } from './1765500000000-RecordVersions';
+import { RowSecurity1765600000000 } from './1765600000000-RowSecurity';
 import { DeleteAndErase1765700000000 } from './1765700000000-DeleteAndErase';
 
 /** Every migration, in order. Add new ones at the end. */
@@ -20,5 +21,6 @@ export const MIGRATIONS = [
   AttendanceSpan1765200000000,
   CreateImportRun1765400000000,
   RecordVersions1765500000000,
+  RowSecurity1765600000000,
   DeleteAndErase1765700000000,
 ];

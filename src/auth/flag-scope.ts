@@ -1,8 +1,9 @@
 import type { Flag } from '../indicators/flag-definition';
 import type { Queryable } from '../indicators/queryable';
-import { placementScope, positional, pupilScope } from './policy';
+import { placementScope, positional, pupilScope, rowWall } from './policy';
 import type { Principal } from './principal';
 import { authoritySecrets, pseudonymIn } from './pseudonyms';
+import { behindWall } from './row-wall';
 
 /**
  * The flags a caller may see of those computed for its authorities: everything for administrators
@@ -22,15 +23,16 @@ export async function visibleFlags(db: Queryable, p: Principal, flags: Flag[]): 
       // $1 is the ids; the scope's own parameters follow
       const ps = positional(pupilScope(p, 'pupil'), 1);
       const pls = positional(placementScope(p, 'placement', 'pupil'), 1);
-      const [seenPupils, seenPlacements] = await Promise.all([
+      // one after the other on the wall's transaction: the embedded database has one connection
+      const [seenPupils, seenPlacements] = await behindWall(db, rowWall(p), async (m) => [
         pupils.length
-          ? db.query(`SELECT pupil.id FROM pupil WHERE pupil.id = ANY($1) AND ${ps.sql}`, [
+          ? await m.query(`SELECT pupil.id FROM pupil WHERE pupil.id = ANY($1) AND ${ps.sql}`, [
               pupils,
               ...ps.values,
             ])
           : [],
         placements.length
-          ? db.query(
+          ? await m.query(
               `SELECT placement.id FROM placement JOIN pupil ON pupil.id = placement.pupil_id
                WHERE placement.id = ANY($1) AND ${pls.sql}`,
               [placements, ...pls.values],

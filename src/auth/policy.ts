@@ -1,6 +1,7 @@
 import type { Queryable } from '../indicators/queryable';
 import { AuthError, forbidden } from './auth-error';
 import type { Principal, Role } from './principal';
+import { behindWall } from './row-wall';
 
 /**
  * Who may read and change what: the one place that decides it (docs/access.md has the matrix).
@@ -139,6 +140,65 @@ export function placementScope(p: Principal, placement: string, pupil: string): 
   }
 }
 
+/**
+ * The second wall: what PostgreSQL's row-level security lets a read see (migration RowSecurity,
+ * src/auth/row-wall.ts). The predicates in the database mirror `pupilScope` and `placementScope`;
+ * a read goes behind the wall with one of these, so a statement that forgot its scope still sees no
+ * more than the caller may, and a transaction given none sees no pupil-level row at all.
+ */
+export type RowWall =
+  | { scope: 'all' }
+  | { scope: 'authorities'; laCodes: readonly string[] }
+  | { scope: 'school'; urn: string }
+  | { scope: 'provider'; ref: string }
+  | { scope: 'none' };
+
+const ALL_ROWS: RowWall = { scope: 'all' };
+const NO_ROWS: RowWall = { scope: 'none' };
+
+/**
+ * The wall for reading pupil-level rows as `p`: an authority's for its LA officers, a school's roll and
+ * the placements it commissioned for its users, a provider's placements for the provider, everything
+ * for administrators, and nothing for governors and analysts, who do not read rows.
+ */
+export function rowWall(p: Principal): RowWall {
+  switch (p.role) {
+    case 'admin':
+      return ALL_ROWS;
+    case 'la_officer':
+      return { scope: 'authorities', laCodes: p.authorities };
+    case 'school':
+      return p.schoolUrn ? { scope: 'school', urn: p.schoolUrn } : NO_ROWS;
+    case 'provider':
+      return p.providerRef ? { scope: 'provider', ref: p.providerRef } : NO_ROWS;
+    default:
+      return NO_ROWS;
+  }
+}
+
+/**
+ * The wall for an indicator or flag computation over `laCodes`, the authorities `authoritiesInScope`
+ * (src/indicators/access.ts) granted the caller: those authorities, or every one when it answered null
+ * (administrators, analysts with no authority, and providers, whose flags are computed across
+ * authorities and narrowed to their own afterwards by src/auth/flag-scope.ts). Aggregates need every
+ * pupil of the area counted, so this wall is the authority, not the caller's row scope.
+ */
+export function authoritiesWall(laCodes: readonly string[] | null): RowWall {
+  return laCodes === null ? ALL_ROWS : { scope: 'authorities', laCodes };
+}
+
+/**
+ * The wall of one family of flag rules: the authorities asked about, except for the provider rules,
+ * which count a provider's pupils placed from every authority (spec/indicators.md, "Provider": a
+ * placement active in any authority) and answer with provider-level flags only.
+ */
+export function flagFamilyWall(
+  subjectType: 'pupil' | 'placement' | 'provider',
+  laCodes: readonly string[] | null,
+): RowWall {
+  return subjectType === 'provider' ? ALL_ROWS : authoritiesWall(laCodes);
+}
+
 /** `:name` parameters → positional `$n`, for statements run with `query()`. */
 export function positional(scope: ScopeSql, offset: number): { sql: string; values: unknown[] } {
   const names: string[] = [];
@@ -158,7 +218,9 @@ export async function requirePupilInScope(
   what: string,
 ): Promise<void> {
   const s = positional(pupilScope(p, 'pupil'), 1);
-  const rows = await db.query(`SELECT 1 FROM pupil WHERE pupil.id = $1 AND ${s.sql}`, [pupilId, ...s.values]);
+  const rows = await behindWall(db, rowWall(p), (m) =>
+    m.query(`SELECT 1 FROM pupil WHERE pupil.id = $1 AND ${s.sql}`, [pupilId, ...s.values]),
+  );
   if (!rows.length) throw forbidden(`you may not ${what} for this pupil`);
 }
 
@@ -170,9 +232,11 @@ export async function requirePlacementInScope(
   what: string,
 ): Promise<void> {
   const s = positional(placementScope(p, 'placement', 'pupil'), 1);
-  const rows = await db.query(
-    `SELECT 1 FROM placement JOIN pupil ON pupil.id = placement.pupil_id WHERE placement.id = $1 AND ${s.sql}`,
-    [placementId, ...s.values],
+  const rows = await behindWall(db, rowWall(p), (m) =>
+    m.query(
+      `SELECT 1 FROM placement JOIN pupil ON pupil.id = placement.pupil_id WHERE placement.id = $1 AND ${s.sql}`,
+      [placementId, ...s.values],
+    ),
   );
   if (!rows.length) throw forbidden(`you may not ${what} for this placement`);
 }

@@ -10,20 +10,25 @@ import type { Queryable } from '../indicators/queryable';
  * so they hold exactly those versions, with their own statistics and indexes. Attendance keeps its own
  * versions and its readers pick them with `knownOn`. JIT is off for analytic statements (queryable.ts).
  */
+/**
+ * The settings of an as-of read, as a select list whose date is parameter `$n`, for a statement that
+ * makes other settings too (the row-level wall's, src/auth/row-wall.ts).
+ */
+export function asOfSettings(n: number): string {
+  return `set_config('jit', 'off', true),
+          set_config('alp.as_of_end', alp_day_end($${n}::date)::text, true),
+          set_config('search_path',
+            CASE WHEN alp_day_end($${n}::date) <= now() THEN 'alp_asof, ' ELSE '' END
+              || regexp_replace(current_setting('search_path'), '^alp_asof, ', ''), true)`;
+}
+
 export async function withAsOf<T>(
   db: Queryable,
   asOf: string,
   work: (manager: EntityManager) => Promise<T>,
 ): Promise<T> {
   return db.transaction(async (manager) => {
-    await manager.query(
-      `SELECT set_config('jit', 'off', true),
-              set_config('alp.as_of_end', alp_day_end($1::date)::text, true),
-              set_config('search_path',
-                CASE WHEN alp_day_end($1::date) <= now() THEN 'alp_asof, ' ELSE '' END
-                  || regexp_replace(current_setting('search_path'), '^alp_asof, ', ''), true)`,
-      [asOf],
-    );
+    await manager.query(`SELECT ${asOfSettings(1)}`, [asOf]);
     const result = await work(manager);
     // Settings made in a savepoint outlive it: an enclosing transaction must read its own date again.
     if (db instanceof EntityManager && db.queryRunner?.isTransactionActive)

@@ -1,3 +1,4 @@
+import { flagFamilyWall } from '../auth/policy';
 import type { Principal } from '../auth/principal';
 import { DEFAULT_SETTINGS, SettingValues } from '../settings/settings.definitions';
 import { settingsForScope } from '../settings/settings.service';
@@ -98,6 +99,7 @@ export async function flagRows(
       const params = familyParameters(family.subjectType, asOf, scope, providerSettings);
       const rows = await queryAnalytics<FlagRow>(
         db,
+        flagFamilyWall(family.subjectType, scope),
         familyStatement(family, defs, { givenYearRates: given }),
         given && yearRates ? [...params, ...givenParameters(yearRates)] : params,
         asOf,
@@ -144,6 +146,7 @@ export async function countFlags(
     const params = familyParameters(family.subjectType, asOf, scope, providerSettings);
     const rows = await queryAnalytics<{ code: string; n: number }>(
       db,
+      flagFamilyWall(family.subjectType, scope),
       familyStatement(family, defs, { givenYearRates: given, countOnly: true }),
       given && yearRates ? [...params, ...givenParameters(yearRates)] : params,
       asOf,

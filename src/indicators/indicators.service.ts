@@ -1,4 +1,4 @@
-import { INDICATOR_READERS, requireRole } from '../auth/policy';
+import { authoritiesWall, INDICATOR_READERS, requireRole } from '../auth/policy';
 import type { Principal } from '../auth/principal';
 import { addDays, daysBetween } from '../domain/dates';
 import { settingsForScope } from '../settings/settings.service';
@@ -105,7 +105,7 @@ export async function yearMarksAt(db: Queryable, asOf: string, laCodes: string[]
     pupil_id: number;
     possible: number;
     attended: number;
-  }>(db, PLACEMENT_YEAR_SQL, [requireDate(asOf, 'asOf'), laCodes, '{}'], asOf);
+  }>(db, authoritiesWall(laCodes), PLACEMENT_YEAR_SQL, [requireDate(asOf, 'asOf'), laCodes, '{}'], asOf);
   const perPupil = new Map<number, { possible: number; attended: number }>();
   for (const r of rows) {
     const p = perPupil.get(r.pupil_id) ?? { possible: 0, attended: 0 };
@@ -151,20 +151,33 @@ async function headlineAndBreakdowns(
     value: string;
     pupils: number;
     placements: number;
-  }>(db, totalOnly ? POPULATION_TOTAL_SQL : POPULATION_SQL, params, scope.asOf); // a series point needs the total only
+  }>(
+    db,
+    authoritiesWall(scope.laCodes),
+    totalOnly ? POPULATION_TOTAL_SQL : POPULATION_SQL,
+    params,
+    scope.asOf,
+  ); // a series point needs the total only
   const [attendance] = await queryAnalytics<{
     pupils: number;
     attendance_rate: number | null;
     persistent: number;
     severe: number;
-  }>(db, withYearRates(ATTENDANCE_SQL, true), [...params, ...givenParameters(yearRates)], scope.asOf);
+  }>(
+    db,
+    authoritiesWall(scope.laCodes),
+    withYearRates(ATTENDANCE_SQL, true),
+    [...params, ...givenParameters(yearRates)],
+    scope.asOf,
+  );
   const [length] = await queryAnalytics<{
     placements: number;
     mean_days: number | null;
     median_days: number | null;
-  }>(db, PLACEMENT_LENGTH_SQL, params, scope.asOf);
+  }>(db, authoritiesWall(scope.laCodes), PLACEMENT_LENGTH_SQL, params, scope.asOf);
   const destinations = await queryAnalytics<{ activity: string; pupils: number }>(
     db,
+    authoritiesWall(scope.laCodes),
     DESTINATIONS_SQL,
     params,
     scope.asOf,
@@ -273,6 +286,7 @@ async function providerRows(
     positive: number;
   }>(
     db,
+    authoritiesWall(scope.laCodes),
     PROVIDERS_SQL,
     [
       scope.asOf,

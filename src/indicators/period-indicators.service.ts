@@ -1,3 +1,4 @@
+import { authoritiesWall } from '../auth/policy';
 import type { Principal } from '../auth/principal';
 import { daysBetween } from '../domain/dates';
 import { settingsForScope } from '../settings/settings.service';
@@ -127,14 +128,14 @@ export async function computePeriodIndicators(
   const laCodes = await authoritiesInScope(db, principal, query.authority);
   const settings = JSON.stringify(await settingsForScope(db, laCodes, asOf));
   const params = [asOf, from, to, laCodes, query.schoolUrn ?? null, settings, Boolean(query.byProvider)];
-  const rows = await queryAnalytics<GroupRow>(db, PERIOD_GROUPS_SQL, params, asOf);
+  const rows = await queryAnalytics<GroupRow>(db, authoritiesWall(laCodes), PERIOD_GROUPS_SQL, params, asOf);
   const monthRows = await queryAnalytics<{
     provider_id: number;
     month: string;
     pupils: number;
     possible: number;
     attended: number;
-  }>(db, PERIOD_MONTHS_SQL, params, asOf);
+  }>(db, authoritiesWall(laCodes), PERIOD_MONTHS_SQL, params, asOf);
   const dc = disclosureFor(principal);
   const share = (n: number, of: number) => dc.rate(of > 0 ? n / of : null, of);
 

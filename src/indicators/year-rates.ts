@@ -1,3 +1,4 @@
+import { authoritiesWall } from '../auth/policy';
 import { londonToday } from '../domain/dates';
 import { attendanceOf, knownOn } from './flag-definition';
 import { Queryable, queryAnalytics } from './queryable';
@@ -114,6 +115,7 @@ export async function weeklyYearRates(
 ): Promise<GivenYearRates[]> {
   const rows = await queryAnalytics<{ pupil_id: number; k: number; possible: number; attended: number }>(
     db,
+    authoritiesWall(laCodes),
     WEEKLY_SQL,
     [first, count, laCodes],
     londonToday(),

@@ -1,5 +1,6 @@
-import { requirePlacementInScope, requireRows } from '../auth/policy';
+import { requirePlacementInScope, requireRows, rowWall } from '../auth/policy';
 import { Principal } from '../auth/principal';
+import { behindWall } from '../auth/row-wall';
 import { Database } from '../db/database';
 import { isIsoDate } from '../domain/dates';
 import { NotFoundError } from '../errors';
@@ -96,8 +97,9 @@ export async function attendanceHistory(
   ]);
   if (found.length === 0) throw new NotFoundError('placement', placementRef);
   await requirePlacementInScope(db.dataSource, principal, found[0].id, 'read the attendance');
-  const rows: AttendanceVersion[] = await db.dataSource.query(
-    `SELECT a.session_date AS "sessionDate", a.session, a.code, a.recorded_at AS "recordedAt",
+  const rows: AttendanceVersion[] = await behindWall(db.dataSource, rowWall(principal), (m) =>
+    m.query(
+      `SELECT a.session_date AS "sessionDate", a.session, a.code, a.recorded_at AS "recordedAt",
        a.recorded_by AS "recordedBy", a.superseded_at AS "supersededAt"
      FROM attendance a
      WHERE a.placement_id = $1
@@ -105,7 +107,8 @@ export async function attendanceHistory(
        AND ($3::date IS NULL OR a.session_date <= $3::date)
        AND ($4::date IS NULL OR (a.recorded_on <= $4::date AND (a.superseded_on IS NULL OR a.superseded_on > $4::date)))
      ORDER BY a.session_date, a.session, a.recorded_at`,
-    [found[0].id, filter.from ?? null, filter.to ?? null, filter.asOf ?? null],
+      [found[0].id, filter.from ?? null, filter.to ?? null, filter.asOf ?? null],
+    ),
   );
   return rows;
 }

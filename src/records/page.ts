@@ -1,4 +1,5 @@
 import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { underWall, Walled } from '../auth/row-wall';
 import { badInput } from './record-errors';
 
 export interface PageRequest {
@@ -29,11 +30,15 @@ export function decodeCursor(cursor: string): number {
 /**
  * One page of `qb` in id order (keyset pagination: stable while records are added), plus the count of
  * all matching records when asked for. One statement whatever the page size, two with the count.
+ * Pupil-level lists give `behind`: both statements then run behind the row-level wall.
  */
 export async function pageOf<T extends ObjectLiteral & { id: number }>(
   qb: SelectQueryBuilder<T>,
   page: PageRequest,
+  behind?: Walled,
 ): Promise<Page<T>> {
+  const run = <R>(q: SelectQueryBuilder<T>, f: (q: SelectQueryBuilder<T>) => Promise<R>) =>
+    behind ? underWall(behind, q, f) : f(q);
   const alias = qb.alias;
   const afterId = page.after ? decodeCursor(page.after) : null;
   const countQb = qb.clone();
@@ -43,14 +48,14 @@ export async function pageOf<T extends ObjectLiteral & { id: number }>(
     .orderBy(`${alias}.id`, 'ASC')
     .limit(page.first + 1);
   if (afterId !== null) rowsQb.andWhere(`${alias}.id > :afterId`, { afterId });
-  const found = await rowsQb.getMany();
+  const found = await run(rowsQb, (q) => q.getMany());
   const rows = found.slice(0, page.first).map((row) => ({ cursor: encodeCursor(row.id), row }));
   return {
     rows,
     hasNextPage: found.length > page.first,
     endCursor: rows.length ? rows[rows.length - 1].cursor : null,
     totalCount: () => {
-      counted ??= countQb.getCount();
+      counted ??= run(countQb, (q) => q.getCount());
       return counted;
     },
   };

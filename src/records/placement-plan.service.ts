@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
-import { placementScope, requirePlacementInScope, requireRows, requireWriter } from '../auth/policy';
+import { placementScope, requirePlacementInScope, requireRows, requireWriter, rowWall } from '../auth/policy';
 import { Principal } from '../auth/principal';
+import { underWall } from '../auth/row-wall';
 import { Placement, Pupil, Review, Target } from '../entities';
 import { ReviewKind, ReviewProgress } from '../entities/review.entity';
 import { TargetKind, TargetStatus } from '../entities/target.entity';
@@ -42,30 +43,30 @@ export class PlacementPlanService {
   async targetsOf(caller: Principal, placementIds: readonly number[]): Promise<Target[]> {
     requireRows(caller);
     const scope = placementScope(caller, 'pl', 'p');
-    return this.ds
+    const qb = this.ds
       .getRepository(Target)
       .createQueryBuilder('t')
       .innerJoin(Placement, 'pl', 'pl.id = t.placement_id')
       .innerJoin(Pupil, 'p', 'p.id = pl.pupil_id')
       .where('t.placementId = ANY(:placementIds)', { placementIds })
       .andWhere(scope.sql, scope.params)
-      .orderBy('t.targetRef')
-      .getMany();
+      .orderBy('t.targetRef');
+    return underWall({ db: this.ds, wall: rowWall(caller) }, qb, (q) => q.getMany());
   }
 
   /** Reviews of the given placements, oldest first. */
   async reviewsOf(caller: Principal, placementIds: readonly number[]): Promise<Review[]> {
     requireRows(caller);
     const scope = placementScope(caller, 'pl', 'p');
-    return this.ds
+    const qb = this.ds
       .getRepository(Review)
       .createQueryBuilder('r')
       .innerJoin(Placement, 'pl', 'pl.id = r.placement_id')
       .innerJoin(Pupil, 'p', 'p.id = pl.pupil_id')
       .where('r.placementId = ANY(:placementIds)', { placementIds })
       .andWhere(scope.sql, scope.params)
-      .orderBy('r.reviewDate')
-      .getMany();
+      .orderBy('r.reviewDate');
+    return underWall({ db: this.ds, wall: rowWall(caller) }, qb, (q) => q.getMany());
   }
 
   /** The placement by reference for a change of its plan: it must be one the caller may read. */

@@ -5,8 +5,10 @@ import {
   requirePupilInScope,
   requireRows,
   requireWriter,
+  rowWall,
 } from '../auth/policy';
 import { Principal } from '../auth/principal';
+import { underWall, Walled } from '../auth/row-wall';
 import { Placement, Pupil } from '../entities';
 import { EndReason, PlacementReason, PlacementType, WeekSession } from '../entities/placement.entity';
 import { saveAudited, snapshot } from './audited-save';
@@ -97,7 +99,12 @@ export class PlacementService {
     if (filter.reason) qb.andWhere('pl.reason = :reason', filter);
     if (filter.activeAt) qb.andWhere(activeAtSql('pl', 'activeAt'), filter);
     applyPupilFilters(qb, 'p', filter);
-    return pageOf(qb, page);
+    return pageOf(qb, page, this.behind(caller));
+  }
+
+  /** Every read of placements runs behind the row-level wall as well. */
+  private behind(caller: Principal): Walled {
+    return { db: this.ds, wall: rowWall(caller) };
   }
 
   /** Placements the caller may read, with their pupil as `p`. */
@@ -113,20 +120,26 @@ export class PlacementService {
 
   /** The placement, or null when there is none or it is outside the caller's scope. */
   async byRef(caller: Principal, placementRef: string): Promise<Placement | null> {
-    return this.scoped(caller).andWhere('pl.placementRef = :placementRef', { placementRef }).getOne();
+    return underWall(
+      this.behind(caller),
+      this.scoped(caller).andWhere('pl.placementRef = :placementRef', { placementRef }),
+      (q) => q.getOne(),
+    );
   }
 
   async byIds(caller: Principal, ids: readonly number[]): Promise<Placement[]> {
-    return this.scoped(caller).andWhere('pl.id = ANY(:ids)', { ids }).getMany();
+    return underWall(this.behind(caller), this.scoped(caller).andWhere('pl.id = ANY(:ids)', { ids }), (q) =>
+      q.getMany(),
+    );
   }
 
   /** Placements of the given pupils (those the caller may read), by start date. */
   async ofPupils(caller: Principal, pupilIds: readonly number[]): Promise<Placement[]> {
-    return this.scoped(caller)
+    const qb = this.scoped(caller)
       .andWhere('pl.pupilId = ANY(:pupilIds)', { pupilIds })
       .orderBy('pl.startDate')
-      .addOrderBy('pl.id')
-      .getMany();
+      .addOrderBy('pl.id');
+    return underWall(this.behind(caller), qb, (q) => q.getMany());
   }
 
   async create(caller: Principal, input: PlacementCreate): Promise<Placement> {

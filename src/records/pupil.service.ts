@@ -1,6 +1,14 @@
 import { DataSource } from 'typeorm';
-import { pupilScope, requireAuthority, requireOwnSchool, requireRows, requireWriter } from '../auth/policy';
+import {
+  pupilScope,
+  requireAuthority,
+  requireOwnSchool,
+  requireRows,
+  requireWriter,
+  rowWall,
+} from '../auth/policy';
 import { Principal } from '../auth/principal';
+import { underWall, Walled } from '../auth/row-wall';
 import { Destination, Pupil } from '../entities';
 import { DestinationActivity } from '../entities/destination.entity';
 import { Gender, SenStatus } from '../entities/pupil.entity';
@@ -69,16 +77,25 @@ export class PupilService {
       qb.andWhere(`EXISTS (SELECT 1 FROM placement pl WHERE ${conditions.join(' AND ')})`, filter);
     }
     applyPupilFilters(qb, 'p', filter);
-    return pageOf(qb, page);
+    return pageOf(qb, page, this.behind(caller));
+  }
+
+  /** Every read of pupils and their destinations runs behind the row-level wall as well. */
+  private behind(caller: Principal): Walled {
+    return { db: this.ds, wall: rowWall(caller) };
   }
 
   /** The pupil, or null when there is none or it is outside the caller's scope (the same answer). */
   async byUpn(caller: Principal, upn: string): Promise<Pupil | null> {
-    return this.scoped(caller).andWhere('p.upn = :upn', { upn }).getOne();
+    return underWall(this.behind(caller), this.scoped(caller).andWhere('p.upn = :upn', { upn }), (q) =>
+      q.getOne(),
+    );
   }
 
   async byIds(caller: Principal, ids: readonly number[]): Promise<Pupil[]> {
-    return this.scoped(caller).andWhere('p.id = ANY(:ids)', { ids }).getMany();
+    return underWall(this.behind(caller), this.scoped(caller).andWhere('p.id = ANY(:ids)', { ids }), (q) =>
+      q.getMany(),
+    );
   }
 
   /** Pupils the caller may read (none for aggregates-only callers, who get an error instead). */
@@ -92,14 +109,14 @@ export class PupilService {
   async destinationsOf(caller: Principal, pupilIds: readonly number[]): Promise<Destination[]> {
     requireRows(caller);
     const scope = pupilScope(caller, 'p');
-    return this.ds
+    const qb = this.ds
       .getRepository(Destination)
       .createQueryBuilder('d')
       .innerJoin(Pupil, 'p', 'p.id = d.pupil_id')
       .where('d.pupilId = ANY(:pupilIds)', { pupilIds })
       .andWhere(scope.sql, scope.params)
-      .orderBy('d.recordedOn')
-      .getMany();
+      .orderBy('d.recordedOn');
+    return underWall(this.behind(caller), qb, (q) => q.getMany());
   }
 
   /** The pupil by UPN for a change: NOT_FOUND when absent or outside the caller's scope. */

@@ -1,5 +1,7 @@
 import { recordAudit } from '../audit/audit.service';
+import { rowWall } from '../auth/policy';
 import type { Principal } from '../auth/principal';
+import { behindWall } from '../auth/row-wall';
 import type { Database } from '../db/database';
 import { academicYearStart, addDays, daysBetween, londonToday } from '../domain/dates';
 import { authoritiesInScope } from '../indicators/access';
@@ -86,11 +88,16 @@ export async function buildDashboard(
     return { asOf, authority, authorities, headline, flagCounts, pupils: null, otherFlags: null };
   }
   const pupilFlags = flags.filter((f) => f.subjectType === 'pupil');
-  const names: { upn: string; name: string; school: string | null }[] = await ds.query(
-    `SELECT p.upn, p.first_name || ' ' || p.last_name AS name, s.name AS school
-       FROM pupil p LEFT JOIN school s ON s.id = p.school_id
-      WHERE p.upn = ANY($1)`,
-    [[...new Set(pupilFlags.map((f) => f.subjectKey))]],
+  const names: { upn: string; name: string; school: string | null }[] = await behindWall(
+    ds,
+    rowWall(principal),
+    (m) =>
+      m.query(
+        `SELECT p.upn, p.first_name || ' ' || p.last_name AS name, s.name AS school
+           FROM pupil p LEFT JOIN school s ON s.id = p.school_id
+          WHERE p.upn = ANY($1)`,
+        [[...new Set(pupilFlags.map((f) => f.subjectKey))]],
+      ),
   );
   const byUpn = new Map<string, PupilAttention>(
     names.map((n) => [n.upn, { upn: n.upn, name: n.name, school: n.school, flags: [] }]),

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { authoritiesWall } from '../auth/policy';
 import type { Principal } from '../auth/principal';
 import { londonToday } from '../domain/dates';
 import { setChangeContext } from '../history/change-context';
@@ -40,6 +41,7 @@ export async function loadAuthoritySettings(
 ): Promise<AuthoritySettings[]> {
   const rows: { la_code: string; name: string; settings: SettingValues }[] = await queryAnalytics(
     db,
+    authoritiesWall(laCodes),
     `SELECT la_code, name, settings FROM authority
      WHERE $1::text[] IS NULL OR la_code = ANY ($1::text[]) ORDER BY la_code`,
     [laCodes],

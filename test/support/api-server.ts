@@ -93,6 +93,13 @@ export class StatementCounter implements Logger {
     this.statements.push(query);
   }
 
+  /** The statements that open, set and end the row-level wall of a read (src/auth/row-wall.ts). */
+  get wallStatements(): number {
+    return this.statements.filter((s) =>
+      /^(START TRANSACTION|ROLLBACK|SELECT set_config\('role')/.test(s.trim()),
+    ).length;
+  }
+
   logQueryError(): void {}
   logQuerySlow(): void {}
   logSchemaBuild(): void {}
