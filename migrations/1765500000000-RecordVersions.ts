@@ -162,6 +162,7 @@ ALTER TABLE ${table}_version
 CREATE UNIQUE INDEX ${table}_version_current_key ON ${table}_version (id) WHERE v_known_to IS NULL;
 CREATE INDEX ${table}_version_id_idx ON ${table}_version (id, v_known_from);
 CREATE INDEX ${table}_version_run_idx ON ${table}_version (v_run) WHERE v_run IS NOT NULL;
+CREATE INDEX ${table}_version_known_from_idx ON ${table}_version (v_known_from);
 INSERT INTO ${table}_version (${columns}, v_known_from, v_by, v_change)
 SELECT ${columns}, '-infinity', 'before history', 'insert' FROM ${table};
 CREATE VIEW alp_asof.${table} WITH (security_invoker = true) AS
@@ -183,9 +184,18 @@ CREATE TRIGGER ${table}_versions_delete AFTER DELETE ON ${table}
             .replace(` ${index.name} ON public.${table} `, ` ${index.name}_v ON public.${table}_version `),
         );
     }
+    // Whether any record changed at or after an instant: when none did, the tables themselves are the
+    // records as known then, and an as-of read takes them (their statistics and plans) instead of the
+    // views. One index probe a table. It sees every row whoever asks, and answers only yes or no.
+    await q.query(`
+CREATE FUNCTION alp_changed_since(ts timestamptz) RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = public AS $$
+  SELECT ${VERSIONED_TABLES.map((t) => `EXISTS (SELECT 1 FROM ${t}_version WHERE v_known_from >= ts)`).join('\n      OR ')}
+$$;`);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query('DROP FUNCTION alp_changed_since(timestamptz)');
     await q.query('DROP SCHEMA alp_asof CASCADE');
     for (const table of [...VERSIONED_TABLES].reverse()) await q.query(`DROP TABLE ${table}_version`);
     for (const table of VERSIONED_TABLES)

@@ -4,6 +4,7 @@ import { parse } from 'csv-parse/sync';
 import { VERSIONED_TABLES } from '../../migrations/1765500000000-RecordVersions';
 import { localAdministrator } from '../../src/auth/principal';
 import { Database } from '../../src/db/database';
+import { withAsOf } from '../../src/history/as-of';
 import { computeFlags } from '../../src/indicators/flags.service';
 import { type ImportKind, importFile } from '../../src/ingest';
 import { createTestDatabase } from '../support/database';
@@ -136,6 +137,14 @@ describe('"as of" reads the records as the hub knew them', () => {
     } finally {
       await reference.close();
     }
+  });
+
+  it('reads the versions only for a date after whose end something changed, else the tables', async () => {
+    const path = (asOf: string) =>
+      withAsOf(history.dataSource, asOf, async (m) => (await m.query('SHOW search_path'))[0].search_path);
+    expect(await path(BEFORE)).toMatch(/^alp_asof, /);
+    expect(await path(AFTER)).not.toMatch(/alp_asof/);
+    expect(await path('2030-01-01')).not.toMatch(/alp_asof/);
   });
 
   it('records who sent each version and through which import', async () => {
