@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
+import { VERSIONED_TABLES } from '../../migrations/1765500000000-RecordVersions';
 import { localAdministrator } from '../../src/auth/principal';
 import { Database } from '../../src/db/database';
 import { makeUpn } from '../../src/domain/upn';
@@ -10,20 +11,7 @@ import { createTestDatabase } from '../support/database';
 
 const EXAMPLE = path.resolve(__dirname, '../../spec/example');
 const admin = localAdministrator('absent-test');
-const TABLES = [
-  'authority',
-  'calendar_entry',
-  'school',
-  'provider',
-  'provider_evidence',
-  'provider_visit',
-  'pupil',
-  'placement',
-  'target',
-  'review',
-  'attendance',
-  'destination',
-];
+const TABLES = [...VERSIONED_TABLES, 'attendance'];
 
 /** The example's file of a kind as header and rows of cells. */
 function exampleFile(kind: ImportKind): { header: string[]; rows: string[][] } {
