@@ -217,6 +217,11 @@ describe('reads as of a past date (the history views)', () => {
     // as if every record had been known all along: the views of a past date then show them all
     for (const t of ['pupil', 'placement', 'target', 'review', 'destination'])
       await db.dataSource.query(`UPDATE ${t}_version SET v_known_from = '-infinity'`);
+    // and one change known now, so that a past date reads the views rather than the tables
+    await db.dataSource.transaction(async (m) => {
+      await m.query(`SELECT set_config('alp.known_at', '', true)`);
+      await m.query('UPDATE authority SET updated_at = now()');
+    });
   });
 
   test('see the principal’s rows only, through the views', async () => {
