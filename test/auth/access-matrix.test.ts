@@ -1,27 +1,17 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import Papa from 'papaparse';
 import request from 'supertest';
 import { localAdministrator, Role } from '../../src/auth/principal';
 import { importFolder } from '../../src/ingest';
 import { startTestApi, TestApi } from '../support/api-server';
+import { EXAMPLE, exampleCsv } from '../support/example';
 
 /**
  * The role matrix of docs/access.md, tried from outside: for each role, what it may read comes back,
  * and what lies outside its scope is refused or empty. The expected sets are worked out here from the
  * example's CSV files, not from the hub, so a dropped rule shows as a difference.
  */
-const EXAMPLE = path.join(__dirname, '../../spec/example');
 
-function csv(name: string): Record<string, string>[] {
-  return Papa.parse<Record<string, string>>(readFileSync(path.join(EXAMPLE, name), 'utf8'), {
-    header: true,
-    skipEmptyLines: true,
-  }).data;
-}
-
-const pupils = csv('pupils.csv');
-const placements = csv('placements.csv');
+const pupils = exampleCsv('pupils.csv');
+const placements = exampleCsv('placements.csv');
 const pupilLa = new Map(pupils.map((p) => [p.upn, p.la_code]));
 const sorted = (xs: Iterable<string>) => [...new Set(xs)].sort();
 

@@ -1,6 +1,3 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import Papa from 'papaparse';
 import { EntityManager } from 'typeorm';
 import { RowWall, rowWall } from '../../src/auth/policy';
 import { localAdministrator, Principal } from '../../src/auth/principal';
@@ -8,23 +5,16 @@ import { behindWall, READER_ROLE } from '../../src/auth/row-wall';
 import { Database } from '../../src/db/database';
 import { importFolder } from '../../src/ingest';
 import { createTestDatabase } from '../support/database';
+import { EXAMPLE, exampleCsv } from '../support/example';
 
 /**
  * The row-level wall on its own: statements with no WHERE clause at all, run behind a wall, see only
  * that wall's rows; behind none they see nothing. The expected sets are worked out from the example's
  * CSV files (as in access-matrix.test.ts), not from the hub's own predicates.
  */
-const EXAMPLE = path.join(__dirname, '../../spec/example');
 
-function csv(name: string): Record<string, string>[] {
-  return Papa.parse<Record<string, string>>(readFileSync(path.join(EXAMPLE, name), 'utf8'), {
-    header: true,
-    skipEmptyLines: true,
-  }).data;
-}
-
-const pupils = csv('pupils.csv');
-const placements = csv('placements.csv');
+const pupils = exampleCsv('pupils.csv');
+const placements = exampleCsv('placements.csv');
 const sorted = (xs: Iterable<string>) => [...new Set(xs)].sort();
 const pupilOf = new Map(pupils.map((p) => [p.upn, p]));
 
