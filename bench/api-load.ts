@@ -1,5 +1,5 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
@@ -57,16 +57,32 @@ interface Variant {
   env: Record<string, string>;
 }
 
+/** The demo's data folder (its users' passwords); the database is the scratch one. */
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'alp-bench-'));
+
+/** A token made as an operator makes one: `alp-hub tokens create <user>`, on the bench's database. */
+function createToken(databaseUrl: string, username: string): string {
+  const cli = path.resolve(__dirname, '../../bin/alp-hub.js');
+  return execFileSync(process.execPath, [cli, 'tokens', 'create', username, '--expires-in', '12h'], {
+    env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  }).trim();
+}
+
 interface Running {
   child: ChildProcess;
   url: string;
   stop(): Promise<void>;
 }
 
+/** The bearer token every request carries (an LA officer of the demo's first authority). */
+let token = '';
+
 async function post(url: string, query: string): Promise<string> {
   const res = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify({ query }),
   });
   const text = await res.text();
@@ -83,6 +99,11 @@ async function start(v: Variant, databaseUrl: string, port: number): Promise<Run
       PORT: String(port),
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
+      ALP_HUB_DEMO: '1',
+      ALP_HUB_DATA_DIR: dataDir,
+      // one token makes every request: the per-user limit would answer 429 after 600 a minute
+      RATE_LIMIT_PER_USER: '10000000',
+      RATE_LIMIT_PER_ADDRESS: '10000000',
       ...v.env,
     },
     stdio: ['ignore', 'inherit', 'inherit'],
@@ -93,7 +114,8 @@ async function start(v: Variant, databaseUrl: string, port: number): Promise<Run
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${v.name} exited with ${child.exitCode}`);
     try {
-      await post(url, '{ __typename }');
+      const res = await fetch(url.replace(/graphql$/, 'health'));
+      if (res.status !== 200) throw new Error(`health ${res.status}`);
       break;
     } catch {
       if (Date.now() > until) throw new Error(`${v.name} did not answer within 300 s`);
@@ -163,7 +185,7 @@ async function load(url: string, query: string, connections: number, seconds: nu
   const r = await autocannon({
     url,
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify({ query }),
     connections,
     duration: seconds,
@@ -208,6 +230,7 @@ async function main(): Promise<void> {
   try {
     // first start migrates and loads the demo; every variant then reads the same data
     const setup = await start(variants[variants.length - 1], scratch.url, o.port);
+    token = createToken(scratch.url, 'demo-officer');
     const expectedPlacements = await post(setup.url, PLACEMENTS);
     const expectedIndicators = await post(setup.url, INDICATORS);
     await setup.stop();
@@ -270,6 +293,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await scratch.drop();
+    rmSync(dataDir, { recursive: true, force: true });
   }
   type Figures = { requestsPerSecond: number; serverCpuMsPerRequest: number };
   const ratio = (name: string, key: keyof Figures) => {

@@ -23,6 +23,12 @@ const envSchema = z.object({
   STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
   /** Server processes sharing the port (Node cluster); the real server only (docs/performance.md). */
   ALP_HUB_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
+  /**
+   * Requests a minute per signed-in user and per remote address (src/server/security.ts). Counted per
+   * server process: with ALP_HUB_WORKERS = n a client may make up to n times these (docs/performance.md).
+   */
+  RATE_LIMIT_PER_USER: z.coerce.number().int().min(1).default(600),
+  RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().min(1).default(1_200),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -48,12 +48,27 @@ export async function recordAudit(
   e: AuditEntry,
   actorName?: string,
 ): Promise<void> {
-  const subjects = [...new Set(e.subjects ?? [])];
-  await db.query(
-    `INSERT INTO audit_event (actor, actor_user_id, role, action, operation, subject_kind, subjects,
-       subject_count, before, after, address, client, detail)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10::jsonb, $11, $12, $13::jsonb)`,
-    [
+  await recordAudits(db, who, [e], actorName);
+}
+
+const COLUMNS = 13;
+
+/** Appends a row per entry in one statement (a request's reads of several kinds of subject). */
+export async function recordAudits(
+  db: Queryable,
+  who: Principal | null,
+  entries: readonly AuditEntry[],
+  actorName?: string,
+): Promise<void> {
+  if (!entries.length) return;
+  const rows = entries.map((_, i) => {
+    const n = i * COLUMNS;
+    return `($${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5}, $${n + 6}, $${n + 7}, $${n + 8},
+             $${n + 9}::jsonb, $${n + 10}::jsonb, $${n + 11}, $${n + 12}, $${n + 13}::jsonb)`;
+  });
+  const parameters = entries.flatMap((e) => {
+    const subjects = [...new Set(e.subjects ?? [])];
+    return [
       who?.name ?? actorName ?? 'anonymous',
       who?.userId ?? null,
       who?.role ?? null,
@@ -67,7 +82,13 @@ export async function recordAudit(
       who?.address ?? null,
       who?.client ?? null,
       json(e.detail),
-    ],
+    ];
+  });
+  await db.query(
+    `INSERT INTO audit_event (actor, actor_user_id, role, action, operation, subject_kind, subjects,
+       subject_count, before, after, address, client, detail)
+     VALUES ${rows.join(', ')}`,
+    parameters,
   );
 }
 

@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { logger } from '../logger';
 import type { Context } from '../server/context';
-import { recordAudit } from './audit.service';
+import { recordAudits } from './audit.service';
 
 /**
  * The object types that carry pupil-level data, and the key that names each one's subject. Every
@@ -27,7 +27,10 @@ function remember(ctx: Context, kind: string, key: unknown): void {
   if (typeof key === 'string') set.add(key);
 }
 
-/** One audit row per kind of subject per request that returned any: who, which operation, which subjects. */
+/**
+ * One audit row per kind of subject per request that returned any (who, which operation, which
+ * subjects), all written by one statement.
+ */
 export const readAuditPlugin: ApolloServerPlugin<Context> = {
   async requestDidStart() {
     return {
@@ -45,15 +48,17 @@ export const readAuditPlugin: ApolloServerPlugin<Context> = {
         const op =
           `${operation?.operation ?? 'query'} ${operationName ?? operation?.name?.value ?? ''}`.trim();
         try {
-          for (const [kind, keys] of contextValue.readSubjects) {
-            await recordAudit(contextValue.db.dataSource, contextValue.principal, {
-              action: 'read',
+          await recordAudits(
+            contextValue.db.dataSource,
+            contextValue.principal,
+            [...contextValue.readSubjects].map(([kind, keys]) => ({
+              action: 'read' as const,
               operation: op,
               subjectKind: kind,
               subjects: [...keys],
               subjectCount: keys.size,
-            });
-          }
+            })),
+          );
         } catch (err) {
           logger.error({ err }, 'could not write the read audit');
           throw err;

@@ -88,12 +88,15 @@ export function londonToday(now: Date = new Date()): IsoDate {
   return londonDate(now);
 }
 
+/** Made once: building a DateTimeFormat costs far more than formatting with it. */
+const LONDON_DAY = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Europe/London',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+
 /** The Europe/London calendar date of an instant. */
 export function londonDate(instant: Date): IsoDate {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone: 'Europe/London',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(instant);
+  return LONDON_DAY.format(instant);
 }

@@ -59,6 +59,7 @@ export async function startHub(
       port: config.PORT,
       host: config.HOST,
       production: config.NODE_ENV === 'production',
+      rateLimits: { perUser: config.RATE_LIMIT_PER_USER, perAddress: config.RATE_LIMIT_PER_ADDRESS },
       corsOrigins: config.CORS_ORIGINS?.split(',')
         .map((o) => o.trim())
         .filter(Boolean),
