@@ -106,7 +106,8 @@ async function start(v: Variant, databaseUrl: string, port: number): Promise<Run
       RATE_LIMIT_PER_ADDRESS: '10000000',
       ...v.env,
     },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    // the server's start-up lines (the demo users) would mix with the figures on stdout
+    stdio: ['ignore', 'ignore', 'inherit'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `http://127.0.0.1:${port}/graphql`;

@@ -9,6 +9,7 @@ import { CreateImportRun1765400000000 } from './1765400000000-CreateImportRun';
 import { RecordVersions1765500000000 } from './1765500000000-RecordVersions';
 import { RowSecurity1765600000000 } from './1765600000000-RowSecurity';
 import { DeleteAndErase1765700000000 } from './1765700000000-DeleteAndErase';
+import { IndicatorPoints1765800000000 } from './1765800000000-IndicatorPoints';
 
 /** Every migration, in order. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   RecordVersions1765500000000,
   RowSecurity1765600000000,
   DeleteAndErase1765700000000,
+  IndicatorPoints1765800000000,
 ];

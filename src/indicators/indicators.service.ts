@@ -19,6 +19,7 @@ import { countFlags, flagRows, SharedComputation } from './flags.service';
 import { IndicatorError } from './indicator-error';
 import { Queryable, queryAnalytics } from './queryable';
 import { FLAG_DEFINITIONS } from './registry';
+import { PointFigures, readPoints, storePoints } from './series-points';
 import {
   GivenYearRates,
   givenParameters,
@@ -79,7 +80,7 @@ const ACTIVITIES = [
   'not_known',
 ];
 
-interface Scope {
+export interface Scope {
   asOf: string;
   laCodes: string[] | null;
   /** The scope's settings (one authority's, or the defaults), as JSON. */
@@ -138,51 +139,57 @@ export async function yearRatesAt(
   return (await yearMarksAt(db, asOf, laCodes)).pupils;
 }
 
-async function headlineAndBreakdowns(
+/** What the headline statements return for one date and scope, before disclosure control. */
+export interface HeadlineFigures {
+  population: { dimension: string; value: string; pupils: number; placements: number }[];
+  attendance?: { pupils: number; attendance_rate: number | null; persistent: number; severe: number };
+  length: { placements: number; mean_days: number | null; median_days: number | null };
+  destinations: { activity: string; pupils: number }[];
+}
+
+/** The headline statements at `scope.asOf`; a series point needs the population total only. */
+export async function headlineFigures(
   db: Queryable,
   scope: Scope,
-  dc: Disclosure,
   yearRates: GivenYearRates,
   totalOnly: boolean,
-) {
+): Promise<HeadlineFigures> {
   const params = [scope.asOf, scope.laCodes, scope.settings];
-  const population = await queryAnalytics<{
-    dimension: string;
-    value: string;
-    pupils: number;
-    placements: number;
-  }>(
+  const wall = authoritiesWall(scope.laCodes);
+  const population = await queryAnalytics<HeadlineFigures['population'][number]>(
     db,
-    authoritiesWall(scope.laCodes),
+    wall,
     totalOnly ? POPULATION_TOTAL_SQL : POPULATION_SQL,
     params,
     scope.asOf,
-  ); // a series point needs the total only
-  const [attendance] = await queryAnalytics<{
-    pupils: number;
-    attendance_rate: number | null;
-    persistent: number;
-    severe: number;
-  }>(
+  );
+  const [attendance] = await queryAnalytics<NonNullable<HeadlineFigures['attendance']>>(
     db,
-    authoritiesWall(scope.laCodes),
+    wall,
     withYearRates(ATTENDANCE_SQL, true),
     [...params, ...givenParameters(yearRates)],
     scope.asOf,
   );
-  const [length] = await queryAnalytics<{
-    placements: number;
-    mean_days: number | null;
-    median_days: number | null;
-  }>(db, authoritiesWall(scope.laCodes), PLACEMENT_LENGTH_SQL, params, scope.asOf);
-  const destinations = await queryAnalytics<{ activity: string; pupils: number }>(
+  const [length] = await queryAnalytics<HeadlineFigures['length']>(
     db,
-    authoritiesWall(scope.laCodes),
+    wall,
+    PLACEMENT_LENGTH_SQL,
+    params,
+    scope.asOf,
+  );
+  const destinations = await queryAnalytics<HeadlineFigures['destinations'][number]>(
+    db,
+    wall,
     DESTINATIONS_SQL,
     params,
     scope.asOf,
   );
+  return { population, attendance, length, destinations };
+}
 
+/** The headline measures, breakdowns and destination shares of `f`, with disclosure control `dc`. */
+export function presentHeadline(f: HeadlineFigures, dc: Disclosure) {
+  const { population, attendance, length, destinations } = f;
   const total = population.find((p) => p.dimension === 'all');
   const attending = attendance?.pupils ?? 0;
   const leavers = destinations.reduce((n, d) => n + d.pupils, 0);
@@ -345,7 +352,7 @@ export async function computeIndicators(
       ? { pupils: shared.yearRates, placements: shared.placementYear }
       : await yearMarksAt(db, scope.asOf, scope.laCodes);
   const yearRates = marks.pupils;
-  const parts = await headlineAndBreakdowns(db, scope, dc, yearRates, false);
+  const parts = presentHeadline(await headlineFigures(db, scope, yearRates, false), dc);
   const { counts, providerFlags } = shared.flags
     ? tally(shared.flags)
     : await countedFlags(db, scope, yearRates);
@@ -389,13 +396,11 @@ export function seriesDates(from: string, to: string): string[] {
   return Array.from({ length: points }, (_, i) => addDays(from, 7 * i));
 }
 
-/** Points computed at once; two keep both cores of the server busy without starving other requests. */
-const SERIES_CONCURRENCY = 2;
-
 /**
- * The headline indicators and flag counts week by week. Each point is computed as of its own date by
- * the same rules as computeIndicators; the pupils' year attendance for every date comes from one pass
- * over attendance (year-rates.ts) instead of one per date.
+ * The headline indicators and flag counts week by week. Each point is what computeIndicators gives
+ * as of its own date, by the same statements. A point as of a day that has ended never changes, so it
+ * is computed once and stored (series-points.ts); only the points not stored yet are computed, and the
+ * pupils' year attendance for all of them comes from one pass over attendance (year-rates.ts).
  */
 export async function computeSeries(
   db: Queryable,
@@ -405,27 +410,75 @@ export async function computeSeries(
   const dates = seriesDates(requireDate(query.from, 'from'), requireDate(query.to, 'to'));
   const dc = disclosureFor(principal);
   const first = await resolveScope(db, principal, dates[0], query.authority);
-  const providerSettings = JSON.parse(first.settings);
-  // Two connections work through one queue: the one pass over attendance first, then the flags that
-  // need no year attendance, then, per date, the pupil flags and headline that use it.
+  const figures = await seriesFigures(db, first, dates);
+  return dates.map((date, i) => ({
+    date,
+    headline: presentHeadline(figures[i], dc).headline,
+    flagCounts: FLAG_DEFINITIONS.map((d) => ({
+      code: d.code,
+      count: dc.count(figures[i].flags[d.code] ?? 0),
+    })),
+  }));
+}
+
+/** Points computed at once; two keep both cores of the server busy without starving other requests. */
+const SERIES_CONCURRENCY = 2;
+
+/** Every date's figures: the stored ones read, the others computed (and stored when their day has ended). */
+async function seriesFigures(db: Queryable, scope: Scope, dates: string[]): Promise<PointFigures[]> {
+  const { stored, startedAt } = await readPoints(db, scope.laCodes, dates);
+  const missing = dates.map((_, i) => i).filter((i) => !stored.has(dates[i]));
+  const figures = dates.map((d) => stored.get(d));
+  if (missing.length) {
+    const computed = await computePoints(db, scope, dates, missing);
+    missing.forEach((i, k) => {
+      figures[i] = computed[k];
+    });
+    await storePoints(
+      db,
+      scope.laCodes,
+      missing.map((i) => ({ asOf: dates[i], figures: computed[missing.indexOf(i)] })),
+      startedAt,
+    );
+  }
+  return figures as PointFigures[];
+}
+
+/**
+ * The figures of `dates[i]` for each i of `which`. Two connections work through one queue: the year
+ * attendance first (one weekly pass over the whole range, or one year's scan for a single date), then
+ * the flags that need no year attendance, then, per date, the pupil flags and headline that use it.
+ */
+async function computePoints(
+  db: Queryable,
+  scope: Scope,
+  dates: string[],
+  which: number[],
+): Promise<PointFigures[]> {
+  const providerSettings = JSON.parse(scope.settings);
   const pupilFlags = FLAG_DEFINITIONS.filter((d) => d.subjectType === 'pupil');
   const otherFlags = FLAG_DEFINITIONS.filter((d) => d.subjectType !== 'pupil');
-  let weekly: Promise<GivenYearRates[]> | undefined;
-  const otherCounts: Map<string, number>[] = new Array(dates.length);
-  const headlines: Record<string, Measure>[] = new Array(dates.length);
-  const pupilCounts: Map<string, number>[] = new Array(dates.length);
+  let rates: Promise<GivenYearRates[]> | undefined;
+  const otherCounts: Map<string, number>[] = new Array(which.length);
+  const headlines: HeadlineFigures[] = new Array(which.length);
+  const pupilCounts: Map<string, number>[] = new Array(which.length);
   const tasks: (() => Promise<void>)[] = [
     async () => {
-      weekly = weeklyYearRates(db, dates[0], dates.length, first.laCodes);
-      await weekly;
+      rates =
+        which.length === 1
+          ? yearRatesAt(db, dates[which[0]], scope.laCodes).then((r) => [r])
+          : weeklyYearRates(db, dates[0], dates.length, scope.laCodes).then((weeks) =>
+              which.map((i) => weeks[i]),
+            );
+      await rates;
     },
-    ...dates.map((date, i) => async () => {
-      otherCounts[i] = await countFlags(db, date, first.laCodes, providerSettings, undefined, otherFlags);
+    ...which.map((i, k) => async () => {
+      otherCounts[k] = await countFlags(db, dates[i], scope.laCodes, providerSettings, undefined, otherFlags);
     }),
-    ...dates.map((date, i) => async () => {
-      const rates = (await (weekly as Promise<GivenYearRates[]>))[i];
-      headlines[i] = (await headlineAndBreakdowns(db, { ...first, asOf: date }, dc, rates, true)).headline;
-      pupilCounts[i] = await countFlags(db, date, first.laCodes, providerSettings, rates, pupilFlags);
+    ...which.map((i, k) => async () => {
+      const r = (await (rates as Promise<GivenYearRates[]>))[k];
+      headlines[k] = await headlineFigures(db, { ...scope, asOf: dates[i] }, r, true);
+      pupilCounts[k] = await countFlags(db, dates[i], scope.laCodes, providerSettings, r, pupilFlags);
     }),
   ];
   let next = 0;
@@ -437,12 +490,10 @@ export async function computeSeries(
     }
   };
   await Promise.all(Array.from({ length: SERIES_CONCURRENCY }, worker));
-  return dates.map((date, i) => ({
-    date,
-    headline: headlines[i],
-    flagCounts: FLAG_DEFINITIONS.map((d) => ({
-      code: d.code,
-      count: dc.count(pupilCounts[i].get(d.code) ?? otherCounts[i].get(d.code) ?? 0),
-    })),
+  return which.map((_, k) => ({
+    ...headlines[k],
+    flags: Object.fromEntries(
+      FLAG_DEFINITIONS.map((d) => [d.code, pupilCounts[k].get(d.code) ?? otherCounts[k].get(d.code) ?? 0]),
+    ),
   }));
 }

@@ -76,7 +76,7 @@ export function givenParameters(rates: GivenYearRates): unknown[] {
  * [k_from, k_to). Adding +1 at k_from and -1 at k_to and summing over the weeks gives every date's
  * counts without rereading the year for each date. Equal, date by date, to the scan (tested).
  */
-const WEEKLY_SQL = `
+export const WEEKLY_SQL = `
 WITH spans AS (
   SELECT pl.pupil_id, a.code, count(*)::integer AS n,
          greatest(0, (greatest(a.session_date, a.recorded_on) - $1::date + 6) / 7) AS k_from,

@@ -5,6 +5,7 @@ import { importScopeChecks, mayImportKind } from '../auth/import-scope';
 import { Principal } from '../auth/principal';
 import { Database } from '../db/database';
 import { setChangeContext } from '../history/change-context';
+import { forgetIndicatorPoints } from '../indicators/series-points';
 import { absentColumns } from './absent-columns';
 import { finishImportRun, startImportRun } from './import-run.service';
 import { IngestError } from './ingest-error';
@@ -191,6 +192,8 @@ export async function importRecords(
     throw err;
   }
   await finishImportRun(db, runId, result);
+  // a back-load changed what the hub knew on past dates: stored series points may be out of date
+  if (opts.knownAt) await forgetIndicatorPoints(db.dataSource);
   return result;
 }
 

@@ -6,6 +6,7 @@ import { isIsoDate, londonToday } from '../domain/dates';
 import { isValidUpn } from '../domain/upn';
 import { setChangeContext } from '../history/change-context';
 import type { Queryable } from '../indicators/queryable';
+import { forgetIndicatorPoints } from '../indicators/series-points';
 import { DEFAULT_SETTINGS } from '../settings/settings.definitions';
 import { badInput, guardWrite, notFound } from './record-errors';
 
@@ -41,7 +42,7 @@ async function affected(m: EntityManager, sql: string, params: unknown[]): Promi
  */
 export async function erasePupil(ds: DataSource, caller: Principal, upn: string): Promise<ErasureResult> {
   requireAdmin(caller);
-  return guardWrite(() =>
+  const result = await guardWrite(() =>
     ds.transaction(async (m) => {
       const pupils: { id: number }[] = await m.query(
         `SELECT id FROM pupil WHERE upn = $1 UNION SELECT id FROM pupil_version WHERE upn = $1 ORDER BY id`,
@@ -111,6 +112,9 @@ export async function erasePupil(ds: DataSource, caller: Principal, upn: string)
       return { pupilId: ids[0], removed, auditRowsRedacted: redacted };
     }),
   );
+  // the pupil's marks are gone from every past date: stored series points counted them
+  await forgetIndicatorPoints(ds);
+  return result;
 }
 
 /**
