@@ -17,6 +17,18 @@ export function yearRatesPlaceholder(scopePupils: string): string {
 export const YEAR_RATES_PLACEHOLDER = yearRatesPlaceholder('pupils');
 
 /**
+ * The placements of the pupils in `scopePupils` (a CTE), joined once and kept (MATERIALIZED) before any
+ * attendance is read. Joined to the pupils inside the per-placement probes instead, the planner may
+ * scan every pupil in scope again for each placement probed when it underestimates the probe (under
+ * the row-level policies it guesses one row): 14,299 probes x 6,000 pupils took 13 s of a 0.6 s pass.
+ */
+export function scopePlacements(scopePupils: string, name = 'scope_placements'): string {
+  return `${name} AS MATERIALIZED (
+  SELECT pl.id, pl.pupil_id FROM placement pl JOIN ${scopePupils} sp ON sp.id = pl.pupil_id
+)`;
+}
+
+/**
  * One pass over the year's marks of the placements of the pupils in scope (the CTE `scopePupils`, read
  * first so that other authorities' placements are never scanned), counted straight into per-pupil
  * totals. Nothing is joined after the per-placement index ranges: the planner cannot estimate how many
@@ -26,14 +38,14 @@ export const YEAR_RATES_PLACEHOLDER = yearRatesPlaceholder('pupils');
  */
 function scan(scopePupils: string): string {
   return `
+${scopePlacements(scopePupils, 'year_rate_placements')},
 year_rates AS MATERIALIZED (
   SELECT pl.pupil_id,
          count(*) FILTER (WHERE a.code = ANY (ARRAY(SELECT code FROM attendance_code WHERE possible_session)))::integer
            AS possible,
          count(*) FILTER (WHERE a.code = ANY (ARRAY(SELECT code FROM attendance_code WHERE attended)))::integer
            AS attended
-  FROM placement pl
-  JOIN ${scopePupils} scope_pupil ON scope_pupil.id = pl.pupil_id
+  FROM year_rate_placements pl
   ${attendanceOf('pl.id', 'make_date(alp_academic_year_start($1::date), 9, 1)', '$1::date', knownOn('a', '$1::date'))}
   GROUP BY pl.pupil_id
 )`;

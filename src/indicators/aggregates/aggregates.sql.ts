@@ -1,5 +1,5 @@
 import { attendanceOf, knownOn } from '../flag-definition';
-import { yearRatesPlaceholder } from '../year-rates';
+import { scopePlacements, yearRatesPlaceholder } from '../year-rates';
 
 /** Positive destinations (education, apprenticeship, employment with training, training). */
 export const POSITIVE_ACTIVITIES = ['education', 'apprenticeship', 'employment_with_training', 'training'];
@@ -75,14 +75,14 @@ GROUP BY pa.s`;
  * pupils' year rates (summed per pupil) and the providers' attendance both come from it.
  */
 export const PLACEMENT_YEAR_SQL = `
-WITH ${common}
+WITH ${common},
+${scopePlacements('scope_pupils')}
 SELECT pl.id AS placement_id, pl.pupil_id, count(*)::integer AS marks,
        count(*) FILTER (WHERE a.code = ANY (ARRAY(SELECT code FROM attendance_code WHERE possible_session)))::integer
          AS possible,
        count(*) FILTER (WHERE a.code = ANY (ARRAY(SELECT code FROM attendance_code WHERE attended)))::integer
          AS attended
-FROM placement pl
-JOIN scope_pupils sp ON sp.id = pl.pupil_id
+FROM scope_placements pl
 CROSS JOIN params pa
 ${attendanceOf('pl.id', 'pa.ay_start', 'pa.d', knownOn('a', 'pa.d'))}
 GROUP BY pl.id, pl.pupil_id
