@@ -278,14 +278,16 @@ async function main(): Promise<void> {
         const timer = setInterval(() => samples.push(rssMb(s.child.pid as number)), 1000);
         const run = await load(s.url, PLACEMENTS, 10, o.memorySeconds, expectedPlacements);
         clearInterval(timer);
-        const tenth = Math.max(1, Math.floor(samples.length / 6));
         const avg = (xs: number[]) => Math.round(xs.reduce((a, b) => a + b, 0) / xs.length);
+        const tens = Array.from({ length: Math.ceil(samples.length / 10) }, (_, i) =>
+          avg(samples.slice(10 * i, 10 * i + 10)),
+        );
         memory = {
           variant: v.name,
           seconds: o.memorySeconds,
           ...run,
-          rssMbFirst10s: avg(samples.slice(0, tenth)),
-          rssMbLast10s: avg(samples.slice(-tenth)),
+          // resident memory averaged over each 10 s of the run: flat once warm, or growing
+          rssMbPer10s: tens,
           rssMbMax: Math.max(...samples),
         };
       } finally {

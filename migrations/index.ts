@@ -10,6 +10,7 @@ import { RecordVersions1765500000000 } from './1765500000000-RecordVersions';
 import { RowSecurity1765600000000 } from './1765600000000-RowSecurity';
 import { DeleteAndErase1765700000000 } from './1765700000000-DeleteAndErase';
 import { IndicatorPoints1765800000000 } from './1765800000000-IndicatorPoints';
+import { ChangedSinceByMax1765900000000 } from './1765900000000-ChangedSinceByMax';
 
 /** Every migration, in order. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   RowSecurity1765600000000,
   DeleteAndErase1765700000000,
   IndicatorPoints1765800000000,
+  ChangedSinceByMax1765900000000,
 ];
