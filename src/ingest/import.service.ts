@@ -1,10 +1,10 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { PoolClient } from 'pg';
+import { VERSIONED_TABLES } from '../../migrations/1765500000000-RecordVersions';
 import { importScopeChecks, mayImportKind } from '../auth/import-scope';
 import { Principal } from '../auth/principal';
 import { Database } from '../db/database';
-import { VERSIONED_TABLES } from '../../migrations/1765500000000-RecordVersions';
 import { setChangeContext } from '../history/change-context';
 import { forgetIndicatorPoints } from '../indicators/series-points';
 import { absentColumns } from './absent-columns';

@@ -116,15 +116,21 @@ describe('indicator plans stay bounded', () => {
       const [all, one] = [counts[0], counts[3]];
       expect({ name, counts }).toEqual({ name, counts: [all, all, all, one, one, one] });
     }
-    const series = async (to: string) =>
-      (await statementsOf(() => computeSeries(db.dataSource, admin, { from: '2025-09-01', to }))).length;
+    // with no point stored (forgotten first), or with every point stored by the call before
+    const series = async (to: string, stored = false) => {
+      if (!stored) await db.dataSource.query('SELECT alp_forget_indicator_points()');
+      return (await statementsOf(() => computeSeries(db.dataSource, admin, { from: '2025-09-01', to })))
+        .length;
+    };
     // a series point costs the same statements every week: the total grows by a constant per point
-    const [one, two, three] = [
-      await series('2025-09-01'),
+    const [two, three, four] = [
       await series('2025-09-08'),
       await series('2025-09-15'),
+      await series('2025-09-22'),
     ];
-    expect(three - two).toBe(two - one);
+    expect(four - three).toBe(three - two);
+    // stored points are read in one statement, whatever the number of points
+    expect(await series('2025-09-08', true)).toBe(await series('2025-09-22', true));
   }, 600_000);
 
   it('handles no more rows in any statement than a small multiple of the rows stored', async () => {

@@ -33,8 +33,12 @@ recent_days AS (
   JOIN auth au ON au.id = sd.authority_id
   WHERE sd.rn <= ${num('au.s', 'attendanceReportingDays')}
 ),
+-- Each flag below reads one CTE that carries what its row shows: joined back to \`active\` on the
+-- placement, the planner guesses the CTE's size and may nest a loop of active x CTE (10,708 x 10,708
+-- on 20,000 pupils: 64 s).
 expected_sessions AS (
-  SELECT ap.id AS placement_id, rd.day, x.session
+  SELECT ap.id AS placement_id, ap.placement_ref, ap.authorities,
+         ${num('ap.s', 'attendanceReportingDays')} AS reporting_days, rd.day, x.session
   FROM active ap
   JOIN recent_days rd ON rd.authority_id = ap.authority_id
    AND rd.day >= ap.start_date AND (ap.end_date IS NULL OR rd.day <= ap.end_date)
@@ -50,15 +54,16 @@ reported AS (
   ${attendanceOf('ap.id', '(SELECT min(day) FROM recent_days)', '$1::date - 1', 'a.recorded_on <= $1::date')}
 ),
 unreported AS (
-  SELECT e.placement_id, count(*) AS sessions, min(e.day) AS first_day,
+  SELECT e.placement_id, e.placement_ref, e.authorities, e.reporting_days,
+         count(*) AS sessions, min(e.day) AS first_day,
          (array_agg(e.session ORDER BY e.day, e.session))[1] AS first_session
   FROM expected_sessions e
   -- NOT IN over non-null columns becomes a hashed subplan whatever the (poor) row estimates of the days.
   WHERE (e.placement_id, e.day, e.session) NOT IN (SELECT placement_id, session_date, session FROM reported)
-  GROUP BY e.placement_id
+  GROUP BY e.placement_id, e.placement_ref, e.authorities, e.reporting_days
 ),
 last_review AS (
-  SELECT ap.id AS placement_id,
+  SELECT ap.id AS placement_id, ap.placement_ref, ap.authorities,
          coalesce((SELECT max(r.review_date) FROM review r
                    WHERE r.placement_id = ap.id AND r.review_date <= pa.d), ap.start_date) AS since,
          EXISTS (SELECT 1 FROM review r WHERE r.placement_id = ap.id AND r.review_date <= pa.d) AS reviewed,
@@ -80,11 +85,10 @@ export const PLACEMENT_FLAGS: readonly FlagDefinition[] = [
       'An expected session (weekly pattern; none given = all ten) on one of the last N school days before the date, while the placement was active, has no record recorded by the date.',
     settings: ['attendanceReportingDays'],
     select: `
-SELECT ap.id AS subject_id, ap.placement_ref AS subject_key, ap.authorities,
+SELECT u.placement_id AS subject_id, u.placement_ref AS subject_key, u.authorities,
        format('%s expected sessions with no attendance recorded on the last %s school days (first %s %s)',
-              u.sessions, ${fmt(num('ap.s', 'attendanceReportingDays'))}, u.first_day, u.first_session) AS reason
-FROM active ap
-JOIN unreported u ON u.placement_id = ap.id`,
+              u.sessions, ${fmt('u.reporting_days')}, u.first_day, u.first_session) AS reason
+FROM unreported u`,
   }),
   placementFlag({
     code: 'OVERRUN',
@@ -148,12 +152,11 @@ WHERE coalesce(btrim(ap.objectives), '') = '' OR coalesce(btrim(ap.success_crite
       'The latest review or visit by the date (or, where none, the start) is more than the review interval before the date.',
     settings: ['reviewIntervalWeeks'],
     select: `
-SELECT ap.id AS subject_id, ap.placement_ref AS subject_key, ap.authorities,
+SELECT lr.placement_id AS subject_id, lr.placement_ref AS subject_key, lr.authorities,
        format('%s %s, %s days ago; reviews are due every %s weeks',
               CASE WHEN lr.reviewed THEN 'last reviewed' ELSE 'never reviewed; started' END,
               lr.since, pa.d - lr.since, ${fmt('lr.interval_weeks')}) AS reason
-FROM active ap
-JOIN last_review lr ON lr.placement_id = ap.id
+FROM last_review lr
 CROSS JOIN params pa
 WHERE pa.d - lr.since > 7 * lr.interval_weeks`,
   }),
