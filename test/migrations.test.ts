@@ -27,6 +27,8 @@ const TABLES = [
   'audit_event',
   'authority_secret',
   'import_run',
+  'indicator_point',
+  'indicator_point_forget',
   'setting_change',
   'user_session',
   ...VERSIONED.flatMap((t) => [t, `${t}_version`]),

@@ -31,6 +31,14 @@ async function storedDates(db: Database, scope = '*'): Promise<string[]> {
   return rows.map((r) => r.as_of);
 }
 
+/** One mark (`date,session,code,recorded_at`) of the example's first placement, imported. */
+async function importMark(db: Database, mark: string, opts: { knownAt?: Date } = {}): Promise<void> {
+  const [first] = exampleCsv('attendance.csv');
+  const csv = ['placement_ref,date,session,code,recorded_at', `${first.placement_ref},${mark}`].join('\n');
+  const result = await importFile(db, admin, 'attendance', { content: Buffer.from(csv) }, opts);
+  expect(result.errors).toEqual([]);
+}
+
 /** A stored point's pupils in AP, changed in the store only: what a series then says comes from the store. */
 async function tamper(db: Database, date: string, pupils: number): Promise<void> {
   await db.dataSource.query(
@@ -78,13 +86,7 @@ describe('stored series points', () => {
   it('keeps the points through an ordinary import: what was known on an ended day does not change', async () => {
     await computeSeries(db.dataSource, admin, RANGE);
     await tamper(db, '2026-04-20', 999);
-    const [mark] = exampleCsv('attendance.csv');
-    const late = [
-      'placement_ref,date,session,code,recorded_at',
-      `${mark.placement_ref},2026-04-16,PM,O,2026-04-16T13:00:00Z`,
-    ].join('\n');
-    const result = await importFile(db, admin, 'attendance', { content: Buffer.from(late) });
-    expect(result.errors).toEqual([]);
+    await importMark(db, '2026-04-16,PM,O,2026-04-16T13:00:00Z');
     const served = await computeSeries(db.dataSource, admin, RANGE);
     expect(served.find((p) => p.date === '2026-04-20')?.headline.pupilsInAp.value).toBe(999);
   });
@@ -92,19 +94,9 @@ describe('stored series points', () => {
   it('computes every point again after a back-load, and the points equal the snapshots', async () => {
     await computeSeries(db.dataSource, admin, RANGE);
     await tamper(db, '2026-04-20', 999);
-    const [mark] = exampleCsv('attendance.csv');
-    const backLoaded = [
-      'placement_ref,date,session,code,recorded_at',
-      `${mark.placement_ref},2026-04-17,AM,O,2026-04-17T09:00:00Z`,
-    ].join('\n');
-    const result = await importFile(
-      db,
-      admin,
-      'attendance',
-      { content: Buffer.from(backLoaded) },
-      { knownAt: new Date(EXAMPLE_KNOWN_AT.getTime() + 86_400_000 * 240) },
-    );
-    expect(result.errors).toEqual([]);
+    await importMark(db, '2026-04-17,AM,O,2026-04-17T09:00:00Z', {
+      knownAt: new Date(EXAMPLE_KNOWN_AT.getTime() + 86_400_000 * 240),
+    });
     expect(await storedDates(db)).toEqual([]);
     const series = await computeSeries(db.dataSource, admin, RANGE);
     expect(series.find((p) => p.date === '2026-04-20')?.headline.pupilsInAp.value).not.toBe(999);

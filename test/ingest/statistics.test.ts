@@ -38,7 +38,7 @@ describe('statistics after an import', () => {
       'attendance',
       'attendance_span',
     ];
-    expect(Object.values(await described(db, tables)).every((n) => n < 0)).toBe(true);
+    // the tables are empty: statistics that match the counts afterwards were gathered by the import
     await importAsHistory(db, admin);
     const after = await described(db, tables);
     const [{ pupils, placements, marks, spans }] = await db.dataSource.query(
