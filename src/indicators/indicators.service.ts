@@ -437,7 +437,7 @@ async function seriesFigures(db: Queryable, scope: Scope, dates: string[]): Prom
     await storePoints(
       db,
       scope.laCodes,
-      missing.map((i) => ({ asOf: dates[i], figures: computed[missing.indexOf(i)] })),
+      missing.map((i, k) => ({ asOf: dates[i], figures: computed[k] })),
       startedAt,
     );
   }
