@@ -63,9 +63,10 @@ BEGIN
 END
 $$;
 `);
+    // attendance's deletes forget always (below): only erasure deletes marks
     for (const table of [...VERSIONED_TABLES, 'attendance']) {
       await q.query(`
-CREATE TRIGGER ${table}_forget_points AFTER INSERT OR UPDATE OR DELETE ON ${table}
+CREATE TRIGGER ${table}_forget_points AFTER INSERT OR UPDATE${table === 'attendance' ? '' : ' OR DELETE'} ON ${table}
   FOR EACH STATEMENT EXECUTE FUNCTION alp_forget_points_on_back_load();
 CREATE TRIGGER ${table}_forget_points_truncate AFTER TRUNCATE ON ${table}
   FOR EACH STATEMENT EXECUTE FUNCTION alp_forget_points_on_back_load();`);
