@@ -64,6 +64,27 @@ export function attendanceOf(placementId: string, from: string, to: string, wher
     OFFSET 0) a`;
 }
 
+/**
+ * The year's marks of one placement as `attendanceOf` reads them, counted inside the placement's index
+ * range: `a.marks`, `a.possible` and `a.attended`, one row per placement (zero counts when it has no
+ * mark there). An aggregate without GROUP BY gives the planner an exact row count, and the marks are
+ * never sorted or hashed afterwards: summed per pupil after the range they took a third of the pass.
+ * The code lists are evaluated once (init plans).
+ */
+export function attendanceCountsOf(placementId: string, from: string, to: string, where = 'true'): string {
+  const span = `span_${placementId.replace(/\W/g, '_')}`;
+  return `JOIN ${ATTENDANCE_SPAN_TABLE} ${span} ON ${span}.placement_id = ${placementId}
+    AND ${span}.first_date <= ${to} AND ${span}.last_date >= ${from}
+  CROSS JOIN LATERAL (
+    SELECT count(*)::integer AS marks,
+           count(*) FILTER (WHERE a.code = ANY (ARRAY(SELECT code FROM attendance_code WHERE possible_session)))::integer
+             AS possible,
+           count(*) FILTER (WHERE a.code = ANY (ARRAY(SELECT code FROM attendance_code WHERE attended)))::integer
+             AS attended
+    FROM ${ATTENDANCE_TABLE} a
+    WHERE a.placement_id = ${placementId} AND a.session_date BETWEEN ${from} AND ${to} AND ${where}) a`;
+}
+
 /** The attendance versions, and each placement's span of session dates over them. */
 export const ATTENDANCE_TABLE = 'attendance';
 export const ATTENDANCE_SPAN_TABLE = 'attendance_span';

@@ -1,6 +1,6 @@
 import { authoritiesWall } from '../auth/policy';
 import { londonToday } from '../domain/dates';
-import { attendanceOf, knownOn } from './flag-definition';
+import { attendanceCountsOf, attendanceOf, knownOn } from './flag-definition';
 import { Queryable, queryAnalytics } from './queryable';
 
 /**
@@ -30,23 +30,20 @@ export function scopePlacements(scopePupils: string, name = 'scope_placements'):
 
 /**
  * One pass over the year's marks of the placements of the pupils in scope (the CTE `scopePupils`, read
- * first so that other authorities' placements are never scanned), counted straight into per-pupil
- * totals. Nothing is joined after the per-placement index ranges: the planner cannot estimate how many
- * marks a LATERAL range returns (it guessed 16 where there were 27,883 and then nested a loop over
- * placements on it, docs/indicators.md), so no plan may depend on that guess. The code lists are
- * evaluated once (init plans). MATERIALIZED: every reader shares the one pass.
+ * first so that other authorities' placements are never scanned), counted inside each placement's index
+ * range (attendanceCountsOf), then summed per pupil. The planner cannot estimate how many marks a
+ * LATERAL range returns (it guessed 16 where there were 27,883 and then nested a loop over placements
+ * on it, docs/indicators.md); counted inside the range, each gives exactly one row, so no plan depends
+ * on that guess. MATERIALIZED: every reader shares the one pass.
  */
 function scan(scopePupils: string): string {
   return `
 ${scopePlacements(scopePupils, 'year_rate_placements')},
 year_rates AS MATERIALIZED (
-  SELECT pl.pupil_id,
-         count(*) FILTER (WHERE a.code = ANY (ARRAY(SELECT code FROM attendance_code WHERE possible_session)))::integer
-           AS possible,
-         count(*) FILTER (WHERE a.code = ANY (ARRAY(SELECT code FROM attendance_code WHERE attended)))::integer
-           AS attended
+  SELECT pl.pupil_id, sum(a.possible)::integer AS possible, sum(a.attended)::integer AS attended
   FROM year_rate_placements pl
-  ${attendanceOf('pl.id', 'make_date(alp_academic_year_start($1::date), 9, 1)', '$1::date', knownOn('a', '$1::date'))}
+  ${attendanceCountsOf('pl.id', 'make_date(alp_academic_year_start($1::date), 9, 1)', '$1::date', knownOn('a', '$1::date'))}
+  WHERE a.marks > 0
   GROUP BY pl.pupil_id
 )`;
 }

@@ -1,4 +1,4 @@
-import { attendanceOf, knownOn } from '../flag-definition';
+import { attendanceCountsOf, knownOn } from '../flag-definition';
 import { scopePlacements, yearRatesPlaceholder } from '../year-rates';
 
 /** Positive destinations (education, apprenticeship, employment with training, training). */
@@ -77,15 +77,11 @@ GROUP BY pa.s`;
 export const PLACEMENT_YEAR_SQL = `
 WITH ${common},
 ${scopePlacements('scope_pupils')}
-SELECT pl.id AS placement_id, pl.pupil_id, count(*)::integer AS marks,
-       count(*) FILTER (WHERE a.code = ANY (ARRAY(SELECT code FROM attendance_code WHERE possible_session)))::integer
-         AS possible,
-       count(*) FILTER (WHERE a.code = ANY (ARRAY(SELECT code FROM attendance_code WHERE attended)))::integer
-         AS attended
+SELECT pl.id AS placement_id, pl.pupil_id, a.marks, a.possible, a.attended
 FROM scope_placements pl
 CROSS JOIN params pa
-${attendanceOf('pl.id', 'pa.ay_start', 'pa.d', knownOn('a', 'pa.d'))}
-GROUP BY pl.id, pl.pupil_id
+${attendanceCountsOf('pl.id', 'pa.ay_start', 'pa.d', knownOn('a', 'pa.d'))}
+WHERE a.marks > 0
 ORDER BY pl.id`;
 
 /** Placements that ended in the academic year, up to the date: length in calendar days. */
