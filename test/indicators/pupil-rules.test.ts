@@ -29,6 +29,10 @@ describe('pupil rules at their thresholds', () => {
     sixUnexplained: w.pupil({ date_of_birth: KS4 }),
     fiveUnexplained: w.pupil({ date_of_birth: KS4 }),
     sixAroundNotCounted: w.pupil({ date_of_birth: KS4 }),
+    sixOverTwoPlacements: w.pupil({ date_of_birth: KS4 }),
+    fiveOverTwoPlacements: w.pupil({ date_of_birth: KS4 }),
+    explainedInShorterPlacement: w.pupil({ date_of_birth: KS4 }),
+    explainedInEarlierPlacement: w.pupil({ date_of_birth: KS4 }),
     corrected: w.pupil({ date_of_birth: KS4 }),
     year11NoRoll: w.pupil({ date_of_birth: '2010-01-15', school_urn: '' }),
     bornAug31: w.pupil({ date_of_birth: '2021-08-31', school_urn: '' }),
@@ -64,6 +68,51 @@ describe('pupil rules at their thresholds', () => {
     'Y1',
     'O',
     'O',
+    'O',
+  ]);
+  // Across placements: the latest possible sessions are the pupil's, whichever placement holds them.
+  // Two N/O at the end of an ended placement, then four in the next: six (one and four: five).
+  w.marks(
+    w.placement(p.sixOverTwoPlacements, { start_date: start, end_date: addDays(D, -20) }),
+    addDays(D, -20),
+    ['B', 'N', 'O'],
+  );
+  w.marks(w.placement(p.sixOverTwoPlacements, { start_date: addDays(D, -13) }), day, ['N', 'O', 'N', 'O']);
+  w.marks(
+    w.placement(p.fiveOverTwoPlacements, { start_date: start, end_date: addDays(D, -20) }),
+    addDays(D, -20),
+    ['B', 'N'],
+  );
+  w.marks(w.placement(p.fiveOverTwoPlacements, { start_date: addDays(D, -13) }), day, ['N', 'O', 'N', 'O']);
+  // The placement with the latest marks has its explained session (B) seven sessions back, but a
+  // placement whose marks end a day earlier has a B on that day: two N/O after it, not six.
+  w.marks(w.placement(p.explainedInShorterPlacement, { start_date: start }), day, [
+    'B',
+    'N',
+    'O',
+    'N',
+    'O',
+    'N',
+    'O',
+  ]);
+  w.marks(
+    w.placement(p.explainedInShorterPlacement, { start_date: start, end_date: addDays(D, -2) }),
+    addDays(D, -2),
+    ['B'],
+  );
+  // Six N/O at the end of the latest placement, after a B in an earlier one: flagged (the earlier
+  // placement cannot hold a later session).
+  w.marks(
+    w.placement(p.explainedInEarlierPlacement, { start_date: start, end_date: addDays(D, -30) }),
+    addDays(D, -30),
+    ['B'],
+  );
+  w.marks(w.placement(p.explainedInEarlierPlacement, { start_date: addDays(D, -13) }), day, [
+    'N',
+    'O',
+    'N',
+    'O',
+    'N',
     'O',
   ]);
   const correctedRef = w.placement(p.corrected, { start_date: start });
@@ -132,6 +181,14 @@ describe('pupil rules at their thresholds', () => {
     expect(flagged).toContain(p.sixUnexplained);
     expect(flagged).not.toContain(p.fiveUnexplained);
     expect(flagged).toContain(p.sixAroundNotCounted);
+  });
+
+  it("UNEXPLAINED_ABSENCE counts the pupil's sessions over all their placements", async () => {
+    const flagged = await keys(D, 'UNEXPLAINED_ABSENCE');
+    expect(flagged).toContain(p.sixOverTwoPlacements);
+    expect(flagged).not.toContain(p.fiveOverTwoPlacements);
+    expect(flagged).not.toContain(p.explainedInShorterPlacement);
+    expect(flagged).toContain(p.explainedInEarlierPlacement);
   });
 
   it('sees an attendance correction only from the date it was recorded', async () => {

@@ -12,6 +12,25 @@ import {
 import { YEAR_RATES_PLACEHOLDER } from '../year-rates';
 
 /**
+ * A LEFT JOIN LATERAL giving `le.session_date` and `le.skey` of placement `placementId`'s latest possible session known on the
+ * date ($1) and not coded N or O, on or after the day `since` when given (null: none); sessions sort by
+ * date, then AM before PM, as skey = days since 2000-01-01 times 2, plus 1 for PM. One backward probe.
+ */
+function latestExplained(placementId: string, since?: string): string {
+  return `LEFT JOIN LATERAL (
+    SELECT a.session_date,
+           (a.session_date - DATE '2000-01-01') * 2 + CASE a.session WHEN 'PM' THEN 1 ELSE 0 END AS skey
+    FROM ${ATTENDANCE_TABLE} a
+    WHERE a.placement_id = ${placementId} AND a.session_date <= $1::date AND a.code NOT IN ('N', 'O')
+      ${since ? `AND a.session_date >= coalesce(${since}, DATE '-infinity')` : ''}
+      AND a.code = ANY (ARRAY(SELECT code FROM attendance_code WHERE possible_session))
+      AND ${knownOn('a', '$1::date')}
+    ORDER BY a.session_date DESC, a.session DESC
+    LIMIT 1
+  ) le ON true`;
+}
+
+/**
  * Pupil rules (spec/indicators.md, "Pupil"). Settings are the pupil's authority's: the defaults ($2)
  * with that authority's overrides on top.
  */
@@ -87,31 +106,37 @@ recent_latest AS MATERIALIZED (
 ),
 -- The candidates' placements (narrow rows), then nothing below joins two populations whose sizes the
 -- planner would have to guess: per placement, one backward probe for the latest explained possible
--- session; its pupil's latest over all placements by a window; then the possible sessions after it,
--- one index range per placement; per pupil, and only then the pupil's columns.
--- Placements without a mark on or before the date have nothing to read (attendance_span).
+-- session; its pupil's latest over all placements; then the possible sessions after it, one index
+-- range per placement; per pupil, and only then the pupil's columns.
+-- Placements without a mark on or before the date have nothing to read (attendance_span); a
+-- placement's marks on or before the date end by its reach.
 unexplained_placements AS MATERIALIZED (
-  SELECT pl.id, r.pupil_id, sp.last_date AS last_mark
+  SELECT pl.id, r.pupil_id, sp.last_date AS last_mark, least(sp.last_date, $1::date) AS reach,
+         max(least(sp.last_date, $1::date)) OVER (PARTITION BY r.pupil_id) AS pupil_reach
   FROM recent_latest r
   JOIN placement pl ON pl.pupil_id = r.pupil_id
   JOIN ${ATTENDANCE_SPAN_TABLE} sp ON sp.placement_id = pl.id AND sp.first_date <= $1::date
   WHERE coalesce(r.unexplained, true) AND pl.start_date <= $1::date
 ),
-last_explained AS MATERIALIZED (
-  SELECT up.*,
-         max(le.session_date) OVER (PARTITION BY up.pupil_id) AS last_date,
-         max(le.skey) OVER (PARTITION BY up.pupil_id) AS last_skey
+-- Most candidates' placements follow one another: probed first, the placements reaching furthest
+-- give a latest explained session that no placement ending before its day can better, nor have a
+-- session after. Only the others are probed again, from that day on: with short placements, one
+-- probe per pupil instead of one per placement ever held.
+reach_explained AS MATERIALIZED (
+  SELECT up.pupil_id, max(le.session_date) AS session_date, max(le.skey) AS skey
   FROM unexplained_placements up
-  LEFT JOIN LATERAL (
-    SELECT a.session_date,
-           (a.session_date - DATE '2000-01-01') * 2 + CASE a.session WHEN 'PM' THEN 1 ELSE 0 END AS skey
-    FROM ${ATTENDANCE_TABLE} a
-    WHERE a.placement_id = up.id AND a.session_date <= $1::date AND a.code NOT IN ('N', 'O')
-      AND a.code = ANY (ARRAY(SELECT code FROM attendance_code WHERE possible_session))
-      AND ${knownOn('a', '$1::date')}
-    ORDER BY a.session_date DESC, a.session DESC
-    LIMIT 1
-  ) le ON true
+  ${latestExplained('up.id')}
+  WHERE up.reach = up.pupil_reach
+  GROUP BY up.pupil_id
+),
+last_explained AS MATERIALIZED (
+  SELECT up.id, up.pupil_id, up.last_mark,
+         greatest(re.session_date, max(le.session_date) OVER (PARTITION BY up.pupil_id)) AS last_date,
+         greatest(re.skey, max(le.skey) OVER (PARTITION BY up.pupil_id)) AS last_skey
+  FROM unexplained_placements up
+  JOIN reach_explained re ON re.pupil_id = up.pupil_id
+  ${latestExplained('up.id', 're.session_date')}
+  WHERE re.session_date IS NULL OR up.reach >= re.session_date
 ),
 unexplained_runs AS (
   SELECT le.pupil_id, min(x.session_date) AS since, count(DISTINCT (x.session_date, x.session)) AS sessions
