@@ -15,7 +15,7 @@ import {
 } from './aggregates/aggregates.sql';
 import { Disclosure, disclosureFor, Measure } from './disclosure';
 import type { Flag } from './flag-definition';
-import { countFlags, flagRows, SharedComputation } from './flags.service';
+import { computeFlags, countFlags, flagRows, SharedComputation } from './flags.service';
 import { IndicatorError } from './indicator-error';
 import { Queryable, queryAnalytics } from './queryable';
 import { FLAG_DEFINITIONS } from './registry';
@@ -364,6 +364,31 @@ export async function computeIndicators(
     flagCounts: controlled(counts, dc),
     providers,
   };
+}
+
+/**
+ * The snapshot and, for callers who may see rows, every flag behind its counts: what a page showing
+ * both (the dashboard) asks, computed once. The year's attendance is read once and shared by the flags,
+ * the attendance indicators and the providers; the flags are computed once and counted for the snapshot.
+ */
+export async function computeIndicatorsWithFlags(
+  db: Queryable,
+  principal: Principal,
+  query: IndicatorQuery,
+): Promise<{ report: IndicatorReport; flags: Flag[] | null }> {
+  const asOf = requireDate(query.asOf, 'asOf');
+  requireRole(principal, INDICATOR_READERS, 'read authority-wide indicators');
+  const marks = await yearMarksAt(db, asOf, await authoritiesInScope(db, principal, query.authority));
+  const yearRates = marks.pupils;
+  const flags = principal.aggregatesOnly
+    ? null
+    : await computeFlags(db, principal, { asOf, authority: query.authority }, { yearRates });
+  const report = await computeIndicators(db, principal, query, {
+    yearRates,
+    placementYear: marks.placements,
+    flags: flags ?? undefined,
+  });
+  return { report, flags };
 }
 
 export interface SeriesPoint {

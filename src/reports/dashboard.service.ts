@@ -4,15 +4,12 @@ import type { Principal } from '../auth/principal';
 import { behindWall } from '../auth/row-wall';
 import type { Database } from '../db/database';
 import { academicYearStart, addDays, daysBetween, londonToday } from '../domain/dates';
-import { authoritiesInScope } from '../indicators/access';
 import { INDICATOR_DEFINITIONS } from '../indicators/aggregates/indicator-definitions';
 import type { Measure } from '../indicators/disclosure';
-import { computeFlags } from '../indicators/flags.service';
 import {
-  computeIndicators,
+  computeIndicatorsWithFlags,
   computeSeries,
   MAX_SERIES_POINTS,
-  yearMarksAt,
 } from '../indicators/indicators.service';
 import { FLAG_DEFINITIONS } from '../indicators/registry';
 import { formatMeasure } from './measure-format';
@@ -58,19 +55,7 @@ export async function buildDashboard(
     [principal.authorities],
   );
   const authority = query.authority || null;
-  // One computation for the page: the year's attendance read once, every flag computed once and
-  // counted for the indicators.
-  const marks = await yearMarksAt(ds, asOf, await authoritiesInScope(ds, principal, authority));
-  const yearRates = marks.pupils;
-  const flags = principal.aggregatesOnly
-    ? undefined
-    : await computeFlags(ds, principal, { asOf, authority }, { yearRates });
-  const report = await computeIndicators(
-    ds,
-    principal,
-    { asOf, authority },
-    { yearRates, placementYear: marks.placements, flags },
-  );
+  const { report, flags } = await computeIndicatorsWithFlags(ds, principal, { asOf, authority });
   const headline = INDICATOR_DEFINITIONS.filter((d) => report.headline[d.key]).map((d) => ({
     title: d.title,
     text: formatMeasure(report.headline[d.key] as Measure, d.unit),

@@ -10,7 +10,7 @@ import { DomainError } from '../errors';
 import { requireDate } from '../indicators/access';
 import type { SubjectType } from '../indicators/flag-definition';
 import { computeFlags, FlagQuery } from '../indicators/flags.service';
-import { computeIndicators, computeSeries } from '../indicators/indicators.service';
+import { computeIndicatorsWithFlags, computeSeries } from '../indicators/indicators.service';
 import { flagDefinition } from '../indicators/registry';
 import { logger } from '../logger';
 import { AuthorityService } from '../records/authority.service';
@@ -106,11 +106,15 @@ export function webRouter(db: Database, principalFor: WebPrincipalFor): Router {
       return;
     }
     const b = base(req.query);
-    const indicators = await computeIndicators(ds, principal, b);
+    const { report: indicators, flags: every } = await computeIndicatorsWithFlags(ds, principal, b);
     const authorities = await authoritiesFor(principal);
     let bySchool = null;
-    if (!principal.aggregatesOnly) {
-      const flags = await scopedFlags(ds, principal, { ...b, subjectType: 'pupil' });
+    if (every) {
+      const flags = await visibleFlags(
+        ds,
+        principal,
+        every.filter((f) => f.subjectType === 'pupil'),
+      );
       const pupils = await new PupilService(ds).byIds(principal, [...new Set(flags.map((f) => f.subjectId))]);
       const schoolIds = [...new Set(pupils.flatMap((p) => (p.schoolId === null ? [] : [p.schoolId])))];
       const schools = await new SchoolService(ds).byIds(principal, schoolIds);

@@ -128,3 +128,43 @@ describe('dashboard pages, report links and downloads', () => {
     expect((await get('/assets/ruru/ruru.js')).status).toBe(200);
   });
 });
+
+describe('the overview asks once', () => {
+  const statements: string[] = [];
+  let api: TestApi;
+
+  beforeAll(async () => {
+    api = await startTestApi({
+      logger: {
+        logQuery: (query) => {
+          statements.push(query);
+        },
+        logQueryError() {},
+        logQuerySlow() {},
+        logSchemaBuild() {},
+        logMigration() {},
+        log() {},
+      },
+    });
+    const results = await importFolder(api.db, localAdministrator(), EXAMPLE);
+    expect(results.flatMap((r) => r.errors)).toEqual([]);
+  });
+  afterAll(() => api.close());
+
+  it("reads the year's attendance once and computes each flag family once for the snapshot and the lists", async () => {
+    statements.length = 0;
+    const res = await request(api.base)
+      .get('/')
+      .query(AT)
+      .set('authorization', `Bearer ${api.adminToken}`);
+    expect(res.status).toBe(200);
+    const count = (pattern: RegExp) => statements.filter((s) => pattern.test(s)).length;
+    // the year's pass: by placement, shared; none inside the pupil flags
+    expect(count(/scope_placements AS MATERIALIZED/)).toBe(1);
+    expect(count(/year_rate_placements/)).toBe(0);
+    // each family's statement once: the pupil, placement and provider rules
+    expect(count(/recent_latest AS MATERIALIZED/)).toBe(1);
+    expect(count(/'ATTENDANCE_NOT_REPORTED' AS code/)).toBe(1);
+    expect(count(/'INSURANCE_GAP' AS code/)).toBe(1);
+  });
+});
