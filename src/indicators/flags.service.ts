@@ -129,8 +129,9 @@ function familyParameters(
 }
 
 /**
- * How many of each flag are raised at `asOf` in `scope` (already checked by the caller), counted in SQL;
- * with `yearRates` the pupils' year attendance comes from arrays computed for many dates at once.
+ * How many of each flag are raised at `asOf` in `scope` (already checked by the caller), counted in SQL,
+ * the families at once (as flagRows runs them); with `yearRates` the pupils' year attendance comes from
+ * arrays computed beforehand.
  */
 export async function countFlags(
   db: Queryable,
@@ -140,18 +141,18 @@ export async function countFlags(
   yearRates?: GivenYearRates,
   definitions: readonly FlagDefinition[] = FLAG_DEFINITIONS,
 ): Promise<Map<string, number>> {
-  const counts = new Map<string, number>();
-  for (const [family, defs] of groupByFamily(definitions)) {
-    const given = Boolean(yearRates) && family.subjectType === 'pupil';
-    const params = familyParameters(family.subjectType, asOf, scope, providerSettings);
-    const rows = await queryAnalytics<{ code: string; n: number }>(
-      db,
-      flagFamilyWall(family.subjectType, scope),
-      familyStatement(family, defs, { givenYearRates: given, countOnly: true }),
-      given && yearRates ? [...params, ...givenParameters(yearRates)] : params,
-      asOf,
-    );
-    for (const r of rows) counts.set(r.code, r.n);
-  }
-  return counts;
+  const perFamily = await Promise.all(
+    [...groupByFamily(definitions)].map(([family, defs]) => {
+      const given = Boolean(yearRates) && family.subjectType === 'pupil';
+      const params = familyParameters(family.subjectType, asOf, scope, providerSettings);
+      return queryAnalytics<{ code: string; n: number }>(
+        db,
+        flagFamilyWall(family.subjectType, scope),
+        familyStatement(family, defs, { givenYearRates: given, countOnly: true }),
+        given && yearRates ? [...params, ...givenParameters(yearRates)] : params,
+        asOf,
+      );
+    }),
+  );
+  return new Map(perFamily.flat().map((r) => [r.code, r.n]));
 }
