@@ -153,10 +153,7 @@ describe('the overview asks once', () => {
 
   it("reads the year's attendance once and computes each flag family once for the snapshot and the lists", async () => {
     statements.length = 0;
-    const res = await request(api.base)
-      .get('/')
-      .query(AT)
-      .set('authorization', `Bearer ${api.adminToken}`);
+    const res = await request(api.base).get('/').query(AT).set('authorization', `Bearer ${api.adminToken}`);
     expect(res.status).toBe(200);
     const count = (pattern: RegExp) => statements.filter((s) => pattern.test(s)).length;
     // the year's pass: by placement, shared; none inside the pupil flags
