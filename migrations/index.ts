@@ -11,6 +11,7 @@ import { RowSecurity1765600000000 } from './1765600000000-RowSecurity';
 import { DeleteAndErase1765700000000 } from './1765700000000-DeleteAndErase';
 import { IndicatorPoints1765800000000 } from './1765800000000-IndicatorPoints';
 import { ChangedSinceByMax1765900000000 } from './1765900000000-ChangedSinceByMax';
+import { AttendanceWeek1766000000000 } from './1766000000000-AttendanceWeek';
 
 /** Every migration, in order. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   DeleteAndErase1765700000000,
   IndicatorPoints1765800000000,
   ChangedSinceByMax1765900000000,
+  AttendanceWeek1766000000000,
 ];

@@ -24,6 +24,7 @@ const TABLES = [
   'attendance',
   'attendance_code',
   'attendance_span',
+  'attendance_week',
   'audit_event',
   'authority_secret',
   'import_run',

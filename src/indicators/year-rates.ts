@@ -1,6 +1,6 @@
 import { authoritiesWall } from '../auth/policy';
 import { londonToday } from '../domain/dates';
-import { attendanceCountsOf, attendanceOf, knownOn } from './flag-definition';
+import { attendanceCountsOf, attendanceOf } from './flag-definition';
 import { Queryable, queryAnalytics } from './queryable';
 
 /**
@@ -42,7 +42,7 @@ ${scopePlacements(scopePupils, 'year_rate_placements')},
 year_rates AS MATERIALIZED (
   SELECT pl.pupil_id, sum(a.possible)::integer AS possible, sum(a.attended)::integer AS attended
   FROM year_rate_placements pl
-  ${attendanceCountsOf('pl.id', 'make_date(alp_academic_year_start($1::date), 9, 1)', '$1::date', knownOn('a', '$1::date'))}
+  ${attendanceCountsOf('pl.id', 'make_date(alp_academic_year_start($1::date), 9, 1)', '$1::date', '$1::date')}
   WHERE a.marks > 0
   GROUP BY pl.pupil_id
 )`;

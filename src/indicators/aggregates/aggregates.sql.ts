@@ -1,4 +1,4 @@
-import { attendanceCountsOf, knownOn } from '../flag-definition';
+import { attendanceCountsOf } from '../flag-definition';
 import { scopePlacements, yearRatesPlaceholder } from '../year-rates';
 
 /** Positive destinations (education, apprenticeship, employment with training, training). */
@@ -80,7 +80,7 @@ ${scopePlacements('scope_pupils')}
 SELECT pl.id AS placement_id, pl.pupil_id, a.marks, a.possible, a.attended
 FROM scope_placements pl
 CROSS JOIN params pa
-${attendanceCountsOf('pl.id', 'pa.ay_start', 'pa.d', knownOn('a', 'pa.d'))}
+${attendanceCountsOf('pl.id', 'pa.ay_start', 'pa.d', 'pa.d')}
 WHERE a.marks > 0
 ORDER BY pl.id`;
 
