@@ -44,10 +44,11 @@ const DEFAULT_ERROR_LIMIT = 10_000;
 
 /**
  * The tables an import of `table` changes, whose statistics the next reads are planned on: the table,
- * its versions (migration RecordVersions) and, for attendance, the per-placement spans.
+ * its versions (migration RecordVersions) and, for attendance, the per-placement spans and weeks.
  */
 function changedTables(table: string): string[] {
-  if (table === 'attendance') return ['attendance', 'attendance_span'];
+  // an attendance import changes at most as many weeks (migration AttendanceWeek) as it brings marks
+  if (table === 'attendance') return ['attendance', 'attendance_span', 'attendance_week'];
   return (VERSIONED_TABLES as readonly string[]).includes(table) ? [table, `${table}_version`] : [table];
 }
 

@@ -29,7 +29,7 @@ describe('statistics after an import', () => {
   });
   afterAll(() => db.close());
 
-  it('are gathered for each table an import changed, its versions and the attendance spans', async () => {
+  it('are gathered for each table an import changed, its versions and the attendance spans and weeks', async () => {
     const tables = [
       'pupil',
       'pupil_version',
@@ -37,13 +37,15 @@ describe('statistics after an import', () => {
       'placement_version',
       'attendance',
       'attendance_span',
+      'attendance_week',
     ];
     // the tables are empty: statistics that match the counts afterwards were gathered by the import
     await importAsHistory(db, admin);
     const after = await described(db, tables);
-    const [{ pupils, placements, marks, spans }] = await db.dataSource.query(
+    const [{ pupils, placements, marks, spans, weeks }] = await db.dataSource.query(
       `SELECT (SELECT count(*) FROM pupil)::int AS pupils, (SELECT count(*) FROM placement)::int AS placements,
-              (SELECT count(*) FROM attendance)::int AS marks, (SELECT count(*) FROM attendance_span)::int AS spans`,
+              (SELECT count(*) FROM attendance)::int AS marks, (SELECT count(*) FROM attendance_span)::int AS spans,
+              (SELECT count(*) FROM attendance_week)::int AS weeks`,
     );
     expect(marks).toBeGreaterThan(1000);
     expect(after).toEqual({
@@ -53,6 +55,7 @@ describe('statistics after an import', () => {
       placement_version: placements,
       attendance: marks,
       attendance_span: spans,
+      attendance_week: weeks,
     });
   });
 
