@@ -72,6 +72,11 @@ export function attendanceOf(placementId: string, from: string, to: string, wher
  * themselves. A week of a placement is about ten marks, so the year's pass reads a tenth of the rows
  * it would read from attendance. Counted inside the placement's ranges, each placement gives exactly
  * one row: no plan depends on a guess of how many marks a range holds.
+ *
+ * Write the dates as expressions of parameters, not of another relation's columns: under the row-level
+ * policies only leakproof comparisons may bound an index range, and date arithmetic on a column is not
+ * leakproof, whereas on parameters it is folded to a constant before planning. Bounded by a CTE's
+ * columns, each placement's range ran to the end of its marks.
  */
 export function attendanceCountsOf(placementId: string, from: string, to: string, d: string): string {
   const span = `span_${placementId.replace(/\W/g, '_')}`;
@@ -100,7 +105,7 @@ export function attendanceCountsOf(placementId: string, from: string, to: string
       SELECT 1, (a.code = ANY (ARRAY(SELECT code FROM attendance_code WHERE possible_session)))::integer,
              (a.code = ANY (ARRAY(SELECT code FROM attendance_code WHERE attended)))::integer
       FROM ${ATTENDANCE_WEEK_TABLE} u
-      JOIN ${ATTENDANCE_TABLE} a ON a.placement_id = u.placement_id AND a.session_date BETWEEN u.week AND u.week + 6
+      JOIN ${ATTENDANCE_TABLE} a ON a.placement_id = u.placement_id AND a.session_date BETWEEN u.week AND u.week_end
       WHERE u.placement_id = ${placementId} AND u.week BETWEEN ${first} AND ${last} AND u.settled_on > ${d}
         AND ${knownOn('a', d)}
     ) x

@@ -79,8 +79,7 @@ WITH ${common},
 ${scopePlacements('scope_pupils')}
 SELECT pl.id AS placement_id, pl.pupil_id, a.marks, a.possible, a.attended
 FROM scope_placements pl
-CROSS JOIN params pa
-${attendanceCountsOf('pl.id', 'pa.ay_start', 'pa.d', 'pa.d')}
+${attendanceCountsOf('pl.id', 'make_date(alp_academic_year_start($1::date), 9, 1)', '$1::date', '$1::date')}
 WHERE a.marks > 0
 ORDER BY pl.id`;
 
