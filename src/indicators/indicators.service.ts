@@ -28,6 +28,25 @@ import {
   withYearRates,
 } from './year-rates';
 
+/** Statements one request runs at once: two keep both cores of a server busy without starving others. */
+const LANES = 2;
+
+/**
+ * Runs `tasks` on `lanes` connections: each lane takes the next task in order when its own ends, so a
+ * task that awaits another's result must come after it in the list (it then waits at most for that one).
+ */
+export async function inLanes(tasks: (() => Promise<unknown>)[], lanes = LANES): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < tasks.length) {
+      const task = tasks[next];
+      next += 1;
+      await task();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(lanes, tasks.length) }, lane));
+}
+
 export interface Breakdown {
   dimension: string;
   value: string;
@@ -147,44 +166,53 @@ export interface HeadlineFigures {
   destinations: { activity: string; pupils: number }[];
 }
 
-/** The headline statements at `scope.asOf`; a series point needs the population total only. */
+/**
+ * The headline statements at `scope.asOf` as tasks that fill `into` (see inLanes); the attendance one,
+ * which needs the pupils' year rates, last. A series point needs the population total only.
+ */
+function headlineTasks(
+  db: Queryable,
+  scope: Scope,
+  yearRates: () => Promise<GivenYearRates>,
+  totalOnly: boolean,
+  into: Partial<HeadlineFigures>,
+): (() => Promise<void>)[] {
+  const params: unknown[] = [scope.asOf, scope.laCodes, scope.settings];
+  const wall = authoritiesWall(scope.laCodes);
+  const read = <T>(sql: string, parameters = params) =>
+    queryAnalytics<T>(db, wall, sql, parameters, scope.asOf);
+  return [
+    async () => {
+      into.population = await read(totalOnly ? POPULATION_TOTAL_SQL : POPULATION_SQL);
+    },
+    async () => {
+      [into.length] = await read<HeadlineFigures['length']>(PLACEMENT_LENGTH_SQL);
+    },
+    async () => {
+      into.destinations = await read(DESTINATIONS_SQL);
+    },
+    async () => {
+      [into.attendance] = await read<NonNullable<HeadlineFigures['attendance']>>(
+        withYearRates(ATTENDANCE_SQL, true),
+        [...params, ...givenParameters(await yearRates())],
+      );
+    },
+  ];
+}
+
+/** The headline statements at `scope.asOf`, one after another (see headlineTasks). */
 export async function headlineFigures(
   db: Queryable,
   scope: Scope,
   yearRates: GivenYearRates,
   totalOnly: boolean,
 ): Promise<HeadlineFigures> {
-  const params = [scope.asOf, scope.laCodes, scope.settings];
-  const wall = authoritiesWall(scope.laCodes);
-  const population = await queryAnalytics<HeadlineFigures['population'][number]>(
-    db,
-    wall,
-    totalOnly ? POPULATION_TOTAL_SQL : POPULATION_SQL,
-    params,
-    scope.asOf,
+  const into: Partial<HeadlineFigures> = {};
+  await inLanes(
+    headlineTasks(db, scope, async () => yearRates, totalOnly, into),
+    1,
   );
-  const [attendance] = await queryAnalytics<NonNullable<HeadlineFigures['attendance']>>(
-    db,
-    wall,
-    withYearRates(ATTENDANCE_SQL, true),
-    [...params, ...givenParameters(yearRates)],
-    scope.asOf,
-  );
-  const [length] = await queryAnalytics<HeadlineFigures['length']>(
-    db,
-    wall,
-    PLACEMENT_LENGTH_SQL,
-    params,
-    scope.asOf,
-  );
-  const destinations = await queryAnalytics<HeadlineFigures['destinations'][number]>(
-    db,
-    wall,
-    DESTINATIONS_SQL,
-    params,
-    scope.asOf,
-  );
-  return { population, attendance, length, destinations };
+  return into as HeadlineFigures;
 }
 
 /** The headline measures, breakdowns and destination shares of `f`, with disclosure control `dc`. */
@@ -240,58 +268,27 @@ function controlled(counts: Map<string, number>, dc: Disclosure) {
   return FLAG_DEFINITIONS.map((d) => ({ code: d.code, count: dc.count(counts.get(d.code) ?? 0) }));
 }
 
-/**
- * Flag counts counted in SQL (no pupil or placement flag row is built), and the provider flags, which
- * are few and are also counted per provider.
- */
-async function countedFlags(db: Queryable, scope: Scope, yearRates: GivenYearRates) {
-  const settings = JSON.parse(scope.settings);
-  const [counts, providerFlags] = await Promise.all([
-    countFlags(
-      db,
-      scope.asOf,
-      scope.laCodes,
-      settings,
-      yearRates,
-      FLAG_DEFINITIONS.filter((d) => d.subjectType !== 'provider'),
-    ),
-    flagRows(
-      db,
-      scope.asOf,
-      scope.laCodes,
-      settings,
-      FLAG_DEFINITIONS.filter((d) => d.subjectType === 'provider'),
-    ),
-  ]);
-  const providers = tally(providerFlags);
-  for (const [code, n] of providers.counts) counts.set(code, n);
-  return { counts, providerFlags: providers.providerFlags };
+interface ProviderRow {
+  provider_ref: string;
+  name: string;
+  pupils: number;
+  placements: number;
+  weekly_cost_pence: number | null;
+  costed_pupils: number;
+  attendance_pupils: number | null;
+  possible: number | null;
+  attended: number | null;
+  targets: number;
+  targets_met: number;
+  ended: number;
+  moved_on: number;
+  leavers: number;
+  positive: number;
 }
 
-async function providerRows(
-  db: Queryable,
-  scope: Scope,
-  dc: Disclosure,
-  complianceFlags: Map<string, number>,
-  placementYear: PlacementYearMarks,
-) {
-  const rows = await queryAnalytics<{
-    provider_ref: string;
-    name: string;
-    pupils: number;
-    placements: number;
-    weekly_cost_pence: number | null;
-    costed_pupils: number;
-    attendance_pupils: number | null;
-    possible: number | null;
-    attended: number | null;
-    targets: number;
-    targets_met: number;
-    ended: number;
-    moved_on: number;
-    leavers: number;
-    positive: number;
-  }>(
+/** Each provider's figures in scope at the date; $4-$6 the placements' year marks. */
+function providerFigures(db: Queryable, scope: Scope, placementYear: PlacementYearMarks) {
+  return queryAnalytics<ProviderRow>(
     db,
     authoritiesWall(scope.laCodes),
     PROVIDERS_SQL,
@@ -305,6 +302,10 @@ async function providerRows(
     ],
     scope.asOf,
   );
+}
+
+/** The providers' indicators from their figures, with their compliance flags counted. */
+function providerIndicators(rows: ProviderRow[], dc: Disclosure, complianceFlags: Map<string, number>) {
   const share = (n: number, of: number) => dc.rate(of > 0 ? n / of : null, of);
   return rows.map(
     (r): ProviderIndicators => ({
@@ -347,22 +348,63 @@ export async function computeIndicators(
 ): Promise<IndicatorReport> {
   const scope = await resolveScope(db, principal, requireDate(query.asOf, 'asOf'), query.authority);
   const dc = disclosureFor(principal);
-  const marks =
-    shared.yearRates && shared.placementYear
-      ? { pupils: shared.yearRates, placements: shared.placementYear }
-      : await yearMarksAt(db, scope.asOf, scope.laCodes);
-  const yearRates = marks.pupils;
-  const parts = presentHeadline(await headlineFigures(db, scope, yearRates, false), dc);
-  const { counts, providerFlags } = shared.flags
-    ? tally(shared.flags)
-    : await countedFlags(db, scope, yearRates);
-  const providers = await providerRows(db, scope, dc, providerFlags, marks.placements);
+  const settings = JSON.parse(scope.settings);
+  const of = (type: string) => FLAG_DEFINITIONS.filter((d) => d.subjectType === type);
+  let marks: Promise<YearMarks> | undefined;
+  const yearMarks = () => marks as Promise<YearMarks>;
+  const figures: Partial<HeadlineFigures> = {};
+  const counts = new Map<string, number>();
+  let providerFlags = new Map<string, number>();
+  let providers: ProviderRow[] = [];
+  const count = (found: Map<string, number>) => {
+    for (const [code, n] of found) counts.set(code, n);
+  };
+  if (shared.flags) {
+    const t = tally(shared.flags);
+    count(t.counts);
+    providerFlags = t.providerFlags;
+  }
+  // what needs the year's marks comes after the task that reads them (inLanes starts tasks in order)
+  await inLanes([
+    async () => {
+      marks =
+        shared.yearRates && shared.placementYear
+          ? Promise.resolve({ pupils: shared.yearRates, placements: shared.placementYear })
+          : yearMarksAt(db, scope.asOf, scope.laCodes);
+      await marks;
+    },
+    ...(shared.flags
+      ? []
+      : [
+          async () => {
+            count(await countFlags(db, scope.asOf, scope.laCodes, settings, undefined, of('placement')));
+          },
+          async () => {
+            // provider flags are few, and are counted per provider too
+            const t = tally(await flagRows(db, scope.asOf, scope.laCodes, settings, of('provider')));
+            count(t.counts);
+            providerFlags = t.providerFlags;
+          },
+        ]),
+    ...headlineTasks(db, scope, async () => (await yearMarks()).pupils, false, figures),
+    ...(shared.flags
+      ? []
+      : [
+          async () => {
+            const rates = (await yearMarks()).pupils;
+            count(await countFlags(db, scope.asOf, scope.laCodes, settings, rates, of('pupil')));
+          },
+        ]),
+    async () => {
+      providers = await providerFigures(db, scope, (await yearMarks()).placements);
+    },
+  ]);
   return {
     asOf: scope.asOf,
     authorities: scope.laCodes,
-    ...parts,
+    ...presentHeadline(figures as HeadlineFigures, dc),
     flagCounts: controlled(counts, dc),
-    providers,
+    providers: providerIndicators(providers, dc, providerFlags),
   };
 }
 
@@ -446,9 +488,6 @@ export async function computeSeries(
   }));
 }
 
-/** Points computed at once; two keep both cores of the server busy without starving other requests. */
-const SERIES_CONCURRENCY = 2;
-
 /** Every date's figures: the stored ones read, the others computed (and stored when their day has ended). */
 async function seriesFigures(db: Queryable, scope: Scope, dates: string[]): Promise<PointFigures[]> {
   const { stored, startedAt } = await readPoints(db, scope.laCodes, dates);
@@ -470,7 +509,7 @@ async function seriesFigures(db: Queryable, scope: Scope, dates: string[]): Prom
 }
 
 /**
- * The figures of `dates[i]` for each i of `which`. Two connections work through one queue: the year
+ * The figures of `dates[i]` for each i of `which`, in lanes (inLanes): the year
  * attendance first (one weekly pass over the whole range, or one year's scan for a single date), then
  * the flags that need no year attendance, then, per date, the pupil flags and headline that use it.
  */
@@ -506,15 +545,7 @@ async function computePoints(
       pupilCounts[k] = await countFlags(db, dates[i], scope.laCodes, providerSettings, r, pupilFlags);
     }),
   ];
-  let next = 0;
-  const worker = async () => {
-    while (next < tasks.length) {
-      const task = tasks[next];
-      next += 1;
-      await task();
-    }
-  };
-  await Promise.all(Array.from({ length: SERIES_CONCURRENCY }, worker));
+  await inLanes(tasks);
   return which.map((_, k) => ({
     ...headlines[k],
     flags: Object.fromEntries(
