@@ -45,7 +45,8 @@ export interface SharedComputation {
   yearRates?: GivenYearRates;
   /** The same pass per placement (the providers' attendance); read with yearRates. */
   placementYear?: PlacementYearMarks;
-  flags?: readonly Flag[];
+  /** Every flag in scope, or their computation under way (counted when it ends). */
+  flags?: readonly Flag[] | Promise<readonly Flag[]>;
 }
 
 /**

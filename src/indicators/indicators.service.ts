@@ -359,11 +359,11 @@ export async function computeIndicators(
   const count = (found: Map<string, number>) => {
     for (const [code, n] of found) counts.set(code, n);
   };
-  if (shared.flags) {
-    const t = tally(shared.flags);
+  const tallied = async () => {
+    const t = tally(await (shared.flags as readonly Flag[] | Promise<readonly Flag[]>));
     count(t.counts);
     providerFlags = t.providerFlags;
-  }
+  };
   // what needs the year's marks comes after the task that reads them (inLanes starts tasks in order)
   await inLanes([
     async () => {
@@ -399,6 +399,7 @@ export async function computeIndicators(
       providers = await providerFigures(db, scope, (await yearMarks()).placements);
     },
   ]);
+  if (shared.flags) await tallied();
   return {
     asOf: scope.asOf,
     authorities: scope.laCodes,
@@ -422,15 +423,19 @@ export async function computeIndicatorsWithFlags(
   requireRole(principal, INDICATOR_READERS, 'read authority-wide indicators');
   const marks = await yearMarksAt(db, asOf, await authoritiesInScope(db, principal, query.authority));
   const yearRates = marks.pupils;
+  // the flags and the rest of the snapshot at once: the snapshot counts the flags when they are done
   const flags = principal.aggregatesOnly
     ? null
-    : await computeFlags(db, principal, { asOf, authority: query.authority }, { yearRates });
-  const report = await computeIndicators(db, principal, query, {
-    yearRates,
-    placementYear: marks.placements,
-    flags: flags ?? undefined,
-  });
-  return { report, flags };
+    : computeFlags(db, principal, { asOf, authority: query.authority }, { yearRates });
+  const [report, computed] = await Promise.all([
+    computeIndicators(db, principal, query, {
+      yearRates,
+      placementYear: marks.placements,
+      flags: flags ?? undefined,
+    }),
+    flags,
+  ]);
+  return { report, flags: computed };
 }
 
 export interface SeriesPoint {
