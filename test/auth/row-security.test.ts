@@ -77,6 +77,10 @@ const ROW_KEYS: Record<string, { sql: string; of: 'pupil' | 'placement' }> = {
     sql: `SELECT (SELECT placement_ref FROM placement pl WHERE pl.id = s.placement_id) AS key FROM attendance_span s`,
     of: 'placement',
   },
+  attendance_week: {
+    sql: `SELECT (SELECT placement_ref FROM placement pl WHERE pl.id = w.placement_id) AS key FROM attendance_week w`,
+    of: 'placement',
+  },
   target: {
     sql: 'SELECT (SELECT placement_ref FROM placement pl WHERE pl.id = t.placement_id) AS key FROM target t',
     of: 'placement',
