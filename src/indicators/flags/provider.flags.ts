@@ -112,7 +112,9 @@ reporting AS (
   FROM placement pl
   JOIN providers pr ON pr.id = pl.provider_id
   CROSS JOIN params pa
-  ${attendanceOf('pl.id', `pa.d - ${num('pa.s', 'lateReportingWindowDays')}::integer + 1`, 'pa.d', knownOn('a', 'pa.d'))}
+  -- bounded by the parameters, not params' columns: under the row-level policies arithmetic on a column
+  -- cannot bound an index range, and each placement's marks were read from its first
+  ${attendanceOf('pl.id', `$1::date - ${num('$2::jsonb', 'lateReportingWindowDays')}::integer + 1`, '$1::date', knownOn('a', '$1::date'))}
   GROUP BY pl.provider_id
 )`,
 };
