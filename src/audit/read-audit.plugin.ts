@@ -2,7 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { defaultFieldResolver, GraphQLSchema, isObjectType } from 'graphql';
 import { logger } from '../logger';
 import type { Context } from '../server/context';
-import { recordAudits } from './audit.service';
+import { recordReadAudits } from './audit.service';
 
 /**
  * The object types that carry pupil-level data, and the key that names each one's subject. Every
@@ -55,7 +55,8 @@ export function noteReadSubjects(schema: GraphQLSchema): void {
 
 /**
  * One audit row per kind of subject per request that returned any (who, which operation, which
- * subjects), all written by one statement.
+ * subjects), written before the response is sent: by one statement, shared with the requests that
+ * end at the same time (`recordReadAudits`).
  */
 export const readAuditPlugin: ApolloServerPlugin<Context> = {
   async serverWillStart({ schema }) {
@@ -68,7 +69,7 @@ export const readAuditPlugin: ApolloServerPlugin<Context> = {
         const op =
           `${operation?.operation ?? 'query'} ${operationName ?? operation?.name?.value ?? ''}`.trim();
         try {
-          await recordAudits(
+          await recordReadAudits(
             contextValue.db.dataSource,
             contextValue.principal,
             [...contextValue.readSubjects].map(([kind, keys]) => ({
