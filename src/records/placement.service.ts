@@ -122,10 +122,8 @@ export class PlacementService {
     include: PlacementIncludes = {},
   ): Promise<Page<ListedPlacement>> {
     requireRows(caller);
-    const where = new Conditions().andWhere(
-      placementScope(caller, 'pl', 'p').sql,
-      placementScope(caller, 'pl', 'p').params,
-    );
+    const scope = placementScope(caller, 'pl', 'p');
+    const where = new Conditions().andWhere(scope.sql, scope.params);
     if (filter.laCode)
       where.andWhere('p.authority_id = (SELECT id FROM authority WHERE la_code = :laCode)', filter);
     if (filter.schoolUrn)
@@ -161,9 +159,15 @@ export class PlacementService {
     const select = [placement.select];
     const joins: string[] = [];
     if (include.pupil) {
-      const seen = positional(pupilScope(caller, 'p'), values.length);
-      values.push(...seen.values);
-      select.push(pupil.select, `(${seen.sql}) AS "pupilVisible"`);
+      const pupilSeen = pupilScope(caller, 'p');
+      const seenSql = pupilSeen.sql;
+      // where the placement scope is the pupil scope itself (administrators, LA officers), WHERE has it
+      if (seenSql === scope.sql) select.push(pupil.select, 'TRUE AS "pupilVisible"');
+      else {
+        const seen = positional(pupilSeen, values.length);
+        values.push(...seen.values);
+        select.push(pupil.select, `(${seen.sql}) AS "pupilVisible"`);
+      }
     }
     if (withSchool) {
       select.push(school.select);
