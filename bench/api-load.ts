@@ -301,6 +301,8 @@ async function main(): Promise<void> {
   type Figures = { requestsPerSecond: number; serverCpuMsPerRequest: number };
   const ratio = (name: string, key: keyof Figures) => {
     const base = results.before ?? results.after;
+    // `--rounds 0` measures memory only: there is nothing to compare
+    if (!base || !results[name]) return null;
     const mean = (rs: Record<string, unknown>[]) =>
       rs.reduce((a, r) => a + (r.placements as Figures)[key], 0) / rs.length;
     return Number((mean(results[name]) / mean(base)).toFixed(2));

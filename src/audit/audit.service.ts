@@ -1,3 +1,4 @@
+import type { DataSource } from 'typeorm';
 import { requireAdmin } from '../auth/policy';
 import type { Principal } from '../auth/principal';
 import type { Queryable } from '../indicators/queryable';
@@ -60,13 +61,26 @@ export async function recordAudits(
   entries: readonly AuditEntry[],
   actorName?: string,
 ): Promise<void> {
+  await insertAuditRows(
+    db,
+    entries.map((entry) => ({ who, entry, actorName })),
+  );
+}
+
+interface AuditRow {
+  who: Principal | null;
+  entry: AuditEntry;
+  actorName?: string;
+}
+
+async function insertAuditRows(db: Queryable, entries: readonly AuditRow[]): Promise<void> {
   if (!entries.length) return;
   const rows = entries.map((_, i) => {
     const n = i * COLUMNS;
     return `($${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5}, $${n + 6}, $${n + 7}, $${n + 8},
              $${n + 9}::jsonb, $${n + 10}::jsonb, $${n + 11}, $${n + 12}, $${n + 13}::jsonb)`;
   });
-  const parameters = entries.flatMap((e) => {
+  const parameters = entries.flatMap(({ who, entry: e, actorName }) => {
     const subjects = [...new Set(e.subjects ?? [])];
     return [
       who?.name ?? actorName ?? 'anonymous',
@@ -90,6 +104,71 @@ export async function recordAudits(
      VALUES ${rows.join(', ')}`,
     parameters,
   );
+}
+
+/** Rows of one INSERT of read audits at most (13 parameters each, far below PostgreSQL's 65,535). */
+const MAX_BATCH_ROWS = 500;
+
+interface Waiting {
+  rows: AuditRow[];
+  done(err?: unknown): void;
+}
+
+/** Per data source: the read audits waiting for the INSERT in flight to end, and whether one is. */
+const queues = new WeakMap<DataSource, { waiting: Waiting[]; writing: boolean }>();
+
+/**
+ * Appends the read audit of one request, written together with those of the requests that end while
+ * an earlier INSERT is in flight (group commit): with no other request about, it is written at once
+ * as before; under load, many requests' rows go in one statement and one commit. The promise settles
+ * when the statement holding these rows has committed, or fails with that statement, so a request
+ * still answers only once its audit is written.
+ */
+export function recordReadAudits(
+  ds: DataSource,
+  who: Principal,
+  entries: readonly AuditEntry[],
+): Promise<void> {
+  if (!entries.length) return Promise.resolve();
+  let queue = queues.get(ds);
+  if (!queue) {
+    queue = { waiting: [], writing: false };
+    queues.set(ds, queue);
+  }
+  const q = queue;
+  return new Promise<void>((resolve, reject) => {
+    q.waiting.push({
+      rows: entries.map((entry) => ({ who, entry })),
+      done: (err) => (err === undefined ? resolve() : reject(err)),
+    });
+    if (!q.writing) void writeWaiting(ds, q);
+  });
+}
+
+async function writeWaiting(ds: DataSource, q: { waiting: Waiting[]; writing: boolean }): Promise<void> {
+  q.writing = true;
+  try {
+    while (q.waiting.length) {
+      const batch: Waiting[] = [];
+      let rows = 0;
+      while (q.waiting.length && (!batch.length || rows + q.waiting[0].rows.length <= MAX_BATCH_ROWS)) {
+        const w = q.waiting.shift() as Waiting;
+        batch.push(w);
+        rows += w.rows.length;
+      }
+      try {
+        await insertAuditRows(
+          ds,
+          batch.flatMap((w) => w.rows),
+        );
+        for (const w of batch) w.done();
+      } catch (err) {
+        for (const w of batch) w.done(err ?? new Error('the read audit could not be written'));
+      }
+    }
+  } finally {
+    q.writing = false;
+  }
 }
 
 export interface AuditQuery {

@@ -1,7 +1,8 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import { defaultFieldResolver, GraphQLSchema, isObjectType } from 'graphql';
 import { logger } from '../logger';
 import type { Context } from '../server/context';
-import { recordAudits } from './audit.service';
+import { recordReadAudits } from './audit.service';
 
 /**
  * The object types that carry pupil-level data, and the key that names each one's subject. Every
@@ -27,28 +28,48 @@ function remember(ctx: Context, kind: string, key: unknown): void {
   if (typeof key === 'string') set.add(key);
 }
 
+const NOTED = Symbol('read subjects noted');
+
+/**
+ * Makes every field of the audited types note its object's subject as it resolves, whatever query
+ * reached the object (through any field, fragment or alias), before the field's own resolver runs.
+ * Done once on the schema instead of a per-request hook on every field of every type: only the
+ * audited types' fields pay for it.
+ */
+export function noteReadSubjects(schema: GraphQLSchema): void {
+  if ((schema as unknown as Record<symbol, boolean>)[NOTED]) return;
+  for (const [typeName, subject] of Object.entries(SUBJECT_OF)) {
+    const type = schema.getType(typeName);
+    if (!isObjectType(type)) throw new Error(`the read audit names ${typeName}, which the schema lacks`);
+    for (const field of Object.values(type.getFields())) {
+      const resolve = field.resolve ?? defaultFieldResolver;
+      field.resolve = (source, args, contextValue: Context, info) => {
+        if (source && typeof source === 'object')
+          remember(contextValue, subject.kind, subject.key(source as Record<string, unknown>));
+        return resolve(source, args, contextValue, info);
+      };
+    }
+  }
+  Object.defineProperty(schema, NOTED, { value: true });
+}
+
 /**
  * One audit row per kind of subject per request that returned any (who, which operation, which
- * subjects), all written by one statement.
+ * subjects), written before the response is sent: by one statement, shared with the requests that
+ * end at the same time (`recordReadAudits`).
  */
 export const readAuditPlugin: ApolloServerPlugin<Context> = {
+  async serverWillStart({ schema }) {
+    noteReadSubjects(schema);
+  },
   async requestDidStart() {
     return {
-      async executionDidStart() {
-        return {
-          willResolveField({ source, info, contextValue }) {
-            const subject = SUBJECT_OF[info.parentType.name];
-            if (subject && source && typeof source === 'object')
-              remember(contextValue, subject.kind, subject.key(source as Record<string, unknown>));
-          },
-        };
-      },
       async willSendResponse({ contextValue, operation, operationName }) {
         if (!contextValue.readSubjects.size) return;
         const op =
           `${operation?.operation ?? 'query'} ${operationName ?? operation?.name?.value ?? ''}`.trim();
         try {
-          await recordAudits(
+          await recordReadAudits(
             contextValue.db.dataSource,
             contextValue.principal,
             [...contextValue.readSubjects].map(([kind, keys]) => ({

@@ -1,4 +1,13 @@
-import { DataSource, EntityManager, ObjectLiteral, QueryRunner, SelectQueryBuilder } from 'typeorm';
+import { escapeLiteral, Pool } from 'pg';
+import {
+  DataSource,
+  EntityManager,
+  ObjectLiteral,
+  QueryFailedError,
+  QueryRunner,
+  SelectQueryBuilder,
+} from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { asOfSettings } from '../history/as-of';
 import type { Queryable } from '../indicators/queryable';
 import type { RowWall } from './policy';
@@ -23,6 +32,79 @@ function settings(wall: RowWall): [string, string, string, string] {
       return ['provider', '', '', wall.ref];
     default:
       return ['none', '', '', ''];
+  }
+}
+
+/** A value as pg sends a parameter: text, arrays as array literals; other objects are refused. */
+function parameterText(v: unknown): string | null {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return String(v);
+  if (Array.isArray(v))
+    return `{${v
+      .map((e) => {
+        const t = parameterText(e);
+        return t === null ? 'NULL' : `"${t.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+      })
+      .join(',')}}`;
+  throw new Error(`cannot inline a ${typeof v} value as a literal`);
+}
+
+/**
+ * `sql` with each `$n` replaced by its value as an escaped literal (pg's escapeLiteral). A quoted
+ * literal is of unknown type, as an extended-protocol parameter sent by pg is, so PostgreSQL gives it
+ * the same type from where it stands. `sql` itself must hold no `$n` inside a string.
+ */
+export function inlineParameters(sql: string, values: readonly unknown[]): string {
+  return sql.replace(/\$(\d+)/g, (_m, n: string) => {
+    const i = Number(n) - 1;
+    if (i >= values.length) throw new Error(`statement has $${n} but ${values.length} values`);
+    const text = parameterText(values[i]);
+    return text === null ? 'NULL' : escapeLiteral(text);
+  });
+}
+
+/** The settings statement of the wall, with literals: it goes in the same message as BEGIN. */
+function settingsSql(wall: RowWall): string {
+  const [scope, authorities, school, provider] = settings(wall).map((v) => escapeLiteral(v));
+  return `SELECT set_config('role', '${READER_ROLE}', true), set_config('alp.scope', ${scope}, true),
+    set_config('alp.authorities', ${authorities}, true), set_config('alp.school', ${school}, true),
+    set_config('alp.provider', ${provider}, true), set_config('jit', 'off', true)`;
+}
+
+/**
+ * Runs one read statement behind the wall in one round trip: `BEGIN`, the wall's settings, the read
+ * and `ROLLBACK` go as one simple-protocol message, the values inlined as escaped literals. When the
+ * read fails, PostgreSQL skips the rest of the message and leaves the transaction aborted: it is rolled
+ * back before the connection goes back to the pool, and a connection on which even that fails is
+ * destroyed rather than reused, so that no role or setting outlives the read. Inside a caller's
+ * transaction it goes through `behindWall` (a savepoint) instead. Returns the read's rows.
+ */
+export async function readBehindWall<R>(
+  db: Queryable,
+  wall: RowWall,
+  sql: string,
+  values: readonly unknown[],
+): Promise<R[]> {
+  const own = db instanceof DataSource || !db.queryRunner || db.queryRunner.isReleased;
+  if (!own) return behindWall(db, wall, (m) => m.query(sql, values as unknown[]));
+  const ds = db instanceof DataSource ? db : db.dataSource;
+  const message = `BEGIN; ${settingsSql(wall)}; ${inlineParameters(sql, values)}; ROLLBACK`;
+  const client = await ((ds.driver as PostgresDriver).master as Pool).connect();
+  let broken: Error | undefined;
+  try {
+    ds.logger.logQuery(message);
+    const results = (await client.query(message)) as unknown as { rows: R[] }[];
+    return results[2].rows;
+  } catch (err) {
+    ds.logger.logQueryError(err as Error, message);
+    // the read's own error is the one to report; a connection that cannot roll back is not reused
+    await client.query('ROLLBACK').catch((e: Error) => {
+      broken = e;
+    });
+    throw new QueryFailedError(message, [], err as Error);
+  } finally {
+    client.release(broken);
   }
 }
 

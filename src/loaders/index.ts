@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import { Principal } from '../auth/principal';
 import { Database } from '../db/database';
 import { AuthorityService } from '../records/authority.service';
-import { PlacementService } from '../records/placement.service';
+import { ListedPlacement, PlacementService } from '../records/placement.service';
 import { PlacementPlanService } from '../records/placement-plan.service';
 import { ProviderService } from '../records/provider.service';
 import { PupilService } from '../records/pupil.service';
@@ -111,6 +111,19 @@ export function createLoaders(ctx: { db: Database; principal: Principal }): Load
       manyEach(await plans.reviewsOf(caller, ids), ids, (r) => r.placementId, toReviewType),
     ),
   };
+}
+
+/**
+ * Puts the records a placement list read with its page into the loaders, so that the fields below it
+ * read nothing more. Only what the loaders would answer themselves: a pupil the caller may read (the
+ * list leaves out the others, which the loader then answers null for), schools and providers.
+ */
+export function primeListedPlacements(loaders: Loaders, rows: { row: ListedPlacement }[]): void {
+  for (const { row } of rows) {
+    if (row.pupil) loaders.pupil.prime(row.pupil.id, toPupilType(row.pupil));
+    if (row.school) loaders.school.prime(row.school.id, toSchoolType(row.school));
+    if (row.provider) loaders.provider.prime(row.provider.id, toProviderType(row.provider));
+  }
 }
 
 /** Forgets everything this request's loaders have cached (after a write, so later reads see it). */

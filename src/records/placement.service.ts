@@ -1,6 +1,8 @@
 import { DataSource } from 'typeorm';
 import {
   placementScope,
+  positional,
+  pupilScope,
   requireOwnSchool,
   requirePupilInScope,
   requireRows,
@@ -8,12 +10,13 @@ import {
   rowWall,
 } from '../auth/policy';
 import { Principal } from '../auth/principal';
-import { underWall, Walled } from '../auth/row-wall';
-import { Placement, Pupil } from '../entities';
+import { readBehindWall, underWall, Walled } from '../auth/row-wall';
+import { Placement, Provider, Pupil, School } from '../entities';
 import { EndReason, PlacementReason, PlacementType, WeekSession } from '../entities/placement.entity';
 import { saveAudited, snapshot } from './audited-save';
-import { Page, PageRequest, pageOf } from './page';
+import { decodeCursor, encodeCursor, Page, PageRequest } from './page';
 import { activeAtSql, applyPupilFilters, PupilAttributeFilter } from './pupil-filters';
+import { Conditions, rawColumns } from './raw-rows';
 import { badInput, notFound, RecordError } from './record-errors';
 import { applyPatch, providerByRef, pupilByUpn, schoolByUrn } from './references';
 
@@ -63,6 +66,26 @@ export type PlacementCreate = { placementRef: string } & Pick<
   Partial<PlacementFields>;
 export type PlacementUpdate = Partial<PlacementFields>;
 
+/** Related records a placement list reads with its page (those its query selects). */
+export interface PlacementIncludes {
+  pupil?: boolean;
+  /** The pupil's school (with `pupil`). */
+  school?: boolean;
+  provider?: boolean;
+}
+
+/**
+ * A placement of a list with the related records asked for: null when not asked for, when there is
+ * none (a pupil on no school's roll), or, for the pupil, when the pupil scope does not let the caller
+ * read it (then its own read answers null as well).
+ */
+export interface ListedPlacement {
+  placement: Placement;
+  pupil: Pupil | null;
+  school: School | null;
+  provider: Provider | null;
+}
+
 const MAX_HOURS = 40;
 
 /**
@@ -86,20 +109,100 @@ function checkPlacement(p: Placement): void {
 export class PlacementService {
   constructor(private readonly ds: DataSource) {}
 
-  async list(caller: Principal, filter: PlacementFilter, page: PageRequest): Promise<Page<Placement>> {
-    const qb = this.scoped(caller);
+  /**
+   * One page of the placements the caller may read, in id order (keyset pagination, as `pageOf`),
+   * with the records `include` asks for read by the same statement: each placement's pupil (when the
+   * pupil scope lets the caller read it), that pupil's school and the provider. One round trip behind
+   * the row-level wall (`readBehindWall`), rows mapped without TypeORM; the count is another, when asked.
+   */
+  async list(
+    caller: Principal,
+    filter: PlacementFilter,
+    page: PageRequest,
+    include: PlacementIncludes = {},
+  ): Promise<Page<ListedPlacement>> {
+    requireRows(caller);
+    const scope = placementScope(caller, 'pl', 'p');
+    const where = new Conditions().andWhere(scope.sql, scope.params);
     if (filter.laCode)
-      qb.andWhere('p.authority_id = (SELECT id FROM authority WHERE la_code = :laCode)', filter);
+      where.andWhere('p.authority_id = (SELECT id FROM authority WHERE la_code = :laCode)', filter);
     if (filter.schoolUrn)
-      qb.andWhere('pl.commissioner_school_id = (SELECT id FROM school WHERE urn = :schoolUrn)', filter);
+      where.andWhere('pl.commissioner_school_id = (SELECT id FROM school WHERE urn = :schoolUrn)', filter);
     if (filter.providerRef)
-      qb.andWhere('pl.provider_id = (SELECT id FROM provider WHERE provider_ref = :providerRef)', filter);
-    if (filter.upn) qb.andWhere('p.upn = :upn', filter);
-    if (filter.type) qb.andWhere('pl.type = :type', filter);
-    if (filter.reason) qb.andWhere('pl.reason = :reason', filter);
-    if (filter.activeAt) qb.andWhere(activeAtSql('pl', 'activeAt'), filter);
-    applyPupilFilters(qb, 'p', filter);
-    return pageOf(qb, page, this.behind(caller));
+      where.andWhere('pl.provider_id = (SELECT id FROM provider WHERE provider_ref = :providerRef)', filter);
+    if (filter.upn) where.andWhere('p.upn = :upn', filter);
+    if (filter.type) where.andWhere('pl.type = :type', filter);
+    if (filter.reason) where.andWhere('pl.reason = :reason', filter);
+    if (filter.activeAt) where.andWhere(activeAtSql('pl', 'activeAt'), filter);
+    applyPupilFilters(where, 'p', filter);
+    const wall = rowWall(caller);
+    const counted = where.positional();
+    let count: Promise<number> | undefined;
+    const totalCount = () => {
+      count ??= readBehindWall<{ n: number }>(
+        this.ds,
+        wall,
+        `SELECT count(*)::int AS n FROM placement pl JOIN pupil p ON p.id = pl.pupil_id WHERE ${counted.sql}`,
+        counted.values,
+      ).then(([r]) => r.n);
+      return count;
+    };
+
+    const afterId = page.after ? decodeCursor(page.after) : null;
+    if (afterId !== null) where.andWhere('pl.id > :afterId', { afterId });
+    const { sql, values } = where.positional();
+    const placement = rawColumns(this.ds, Placement, 'pl');
+    const pupil = rawColumns(this.ds, Pupil, 'p', 'pupil.');
+    const school = rawColumns(this.ds, School, 's', 'school.');
+    const provider = rawColumns(this.ds, Provider, 'pr', 'provider.');
+    const withSchool = include.pupil && include.school;
+    const select = [placement.select];
+    const joins: string[] = [];
+    if (include.pupil) {
+      const pupilSeen = pupilScope(caller, 'p');
+      const seenSql = pupilSeen.sql;
+      // where the placement scope is the pupil scope itself (administrators, LA officers), WHERE has it
+      if (seenSql === scope.sql) select.push(pupil.select, 'TRUE AS "pupilVisible"');
+      else {
+        const seen = positional(pupilSeen, values.length);
+        values.push(...seen.values);
+        select.push(pupil.select, `(${seen.sql}) AS "pupilVisible"`);
+      }
+    }
+    if (withSchool) {
+      select.push(school.select);
+      joins.push('LEFT JOIN school s ON s.id = p.school_id');
+    }
+    if (include.provider) {
+      select.push(provider.select);
+      joins.push('LEFT JOIN provider pr ON pr.id = pl.provider_id');
+    }
+    values.push(page.first + 1);
+    const rows = await readBehindWall<Record<string, unknown>>(
+      this.ds,
+      wall,
+      `SELECT ${select.join(', ')} FROM placement pl JOIN pupil p ON p.id = pl.pupil_id ${joins.join(' ')}
+       WHERE ${sql} ORDER BY pl.id LIMIT $${values.length}`,
+      values,
+    );
+    const listed = rows.slice(0, page.first).map((row) => {
+      const p = include.pupil && row.pupilVisible === true ? pupil.read(row) : null;
+      return {
+        cursor: encodeCursor(row.id as number),
+        row: {
+          placement: placement.read(row),
+          pupil: p,
+          school: p && withSchool && row['school.id'] !== null ? school.read(row) : null,
+          provider: include.provider && row['provider.id'] !== null ? provider.read(row) : null,
+        },
+      };
+    });
+    return {
+      rows: listed,
+      hasNextPage: rows.length > page.first,
+      endCursor: listed.length ? listed[listed.length - 1].cursor : null,
+      totalCount,
+    };
   }
 
   /** Every read of placements runs behind the row-level wall as well. */

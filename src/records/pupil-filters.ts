@@ -1,4 +1,4 @@
-import { SelectQueryBuilder } from 'typeorm';
+import type { ObjectLiteral } from 'typeorm';
 import { academicYearStart, KeyStage } from '../domain/dates';
 import { SenStatus } from '../entities/pupil.entity';
 import { badInput } from './record-errors';
@@ -31,12 +31,13 @@ function ncYearSql(alias: string): string {
   return `(:asOfYear::int - (EXTRACT(YEAR FROM ${dob})::int - CASE WHEN EXTRACT(MONTH FROM ${dob}) >= 9 THEN 0 ELSE 1 END) - 5)`;
 }
 
+/** Where conditions go: a query builder, or hand-written SQL's `Conditions` (src/records/raw-rows.ts). */
+export interface Where {
+  andWhere(sql: string, params?: ObjectLiteral): unknown;
+}
+
 /** Adds the pupil attribute filters to `qb`, whose pupil table is aliased `alias`. */
-export function applyPupilFilters<T extends object>(
-  qb: SelectQueryBuilder<T>,
-  alias: string,
-  filter: PupilAttributeFilter,
-): void {
+export function applyPupilFilters(qb: Where, alias: string, filter: PupilAttributeFilter): void {
   let lo = Number.NEGATIVE_INFINITY;
   let hi = Number.POSITIVE_INFINITY;
   if (filter.yearGroup != null) [lo, hi] = [filter.yearGroup, filter.yearGroup];

@@ -1,6 +1,8 @@
-import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, FieldResolver, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Allow } from '../auth/access-rules';
 import { londonToday } from '../domain/dates';
+import { primeListedPlacements } from '../loaders';
 import { PlacementService } from '../records/placement.service';
 import { connectionOf } from '../schema/connection.types';
 import { CreatePlacementInput, PlacementsArgs, UpdatePlacementInput } from '../schema/placement.inputs';
@@ -16,12 +18,22 @@ import { PupilType } from '../schema/pupil.types';
 import { LocalDate } from '../schema/scalars';
 import { SchoolType } from '../schema/school.types';
 import { Context } from '../server/context';
+import { selectedFields } from './selection';
 
 @Resolver(() => PlacementType)
 export class PlacementResolver {
   @Allow('admin', 'la_officer', 'school', 'provider')
   @Query(() => PlacementConnection, { description: 'Placements, filtered by who, where, what and when.' })
-  async placements(@Args() args: PlacementsArgs, @Ctx() ctx: Context): Promise<PlacementConnection> {
+  async placements(
+    @Args() args: PlacementsArgs,
+    @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<PlacementConnection> {
+    const node = new Set([...selectedFields(info, ['nodes']), ...selectedFields(info, ['edges', 'node'])]);
+    const pupil = new Set([
+      ...selectedFields(info, ['nodes', 'pupil']),
+      ...selectedFields(info, ['edges', 'node', 'pupil']),
+    ]);
     const page = await new PlacementService(ctx.db.dataSource).list(
       ctx.principal,
       {
@@ -40,8 +52,10 @@ export class PlacementResolver {
         asOf: args.asOf ?? londonToday(),
       },
       args,
+      { pupil: node.has('pupil'), school: pupil.has('school'), provider: node.has('provider') },
     );
-    return connectionOf(page, toPlacementType);
+    primeListedPlacements(ctx.loaders, page.rows);
+    return connectionOf(page, (r) => toPlacementType(r.placement));
   }
 
   @Allow('admin', 'la_officer', 'school', 'provider')

@@ -6,7 +6,10 @@ import { ROLES } from '../auth/principal';
 import type { UserSummary } from '../auth/users.service';
 import { DateTime } from './scalars';
 
-@ObjectType('Me', { description: 'Who is signed in, and the scope their role gives them.' })
+@ObjectType('Me', {
+  simpleResolvers: true,
+  description: 'Who is signed in, and the scope their role gives them.',
+})
 export class MeType {
   @Field()
   username: string;
@@ -38,7 +41,7 @@ export function toMeType(p: Principal): MeType {
   };
 }
 
-@ObjectType('User')
+@ObjectType('User', { simpleResolvers: true })
 export class UserType {
   @Field()
   username: string;
@@ -75,7 +78,7 @@ export function toUserType(u: UserSummary): UserType {
   return { ...u };
 }
 
-@ObjectType('AuditEvent', { description: 'One row of the append-only audit trail.' })
+@ObjectType('AuditEvent', { simpleResolvers: true, description: 'One row of the append-only audit trail.' })
 export class AuditEventType {
   @Field()
   id: string;

@@ -5,6 +5,7 @@ import { CalendarKindEnum } from './enums';
 import { DateTime, LocalDate } from './scalars';
 
 @ObjectType('CalendarEntry', {
+  simpleResolvers: true,
   description:
     "A term or a closure in an authority's school calendar; school days are term weekdays outside closures.",
 })
@@ -22,7 +23,10 @@ export class CalendarEntryType {
   label: string | null;
 }
 
-@ObjectType('Authority', { description: 'A local authority (LA), identified by its 3-digit LA code.' })
+@ObjectType('Authority', {
+  simpleResolvers: true,
+  description: 'A local authority (LA), identified by its 3-digit LA code.',
+})
 export class AuthorityType {
   /** Surrogate id, for loaders only; the API identifies authorities by laCode. */
   id: number;
@@ -40,7 +44,7 @@ export class AuthorityType {
   updatedAt: Date;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class AuthorityConnection extends Connection(AuthorityType, 'Authority') {}
 
 export function toAuthorityType(a: Authority): AuthorityType {

@@ -6,7 +6,7 @@ import { NonNegativeInt } from './scalars';
 export const MAX_PAGE_SIZE = 500;
 export const DEFAULT_PAGE_SIZE = 50;
 
-@ObjectType({ description: 'Where a page ends and whether another follows.' })
+@ObjectType({ simpleResolvers: true, description: 'Where a page ends and whether another follows.' })
 export class PageInfo {
   @Field({ description: 'True when more records follow this page.' })
   hasNextPage: boolean;
@@ -53,7 +53,7 @@ export interface ConnectionShape<T> {
  * `totalCount` (records matching the filters, across all pages).
  */
 export function Connection<T extends object>(node: ClassType<T>, name: string) {
-  @ObjectType(`${name}Edge`, { description: `A ${name} and its cursor.` })
+  @ObjectType(`${name}Edge`, { simpleResolvers: true, description: `A ${name} and its cursor.` })
   class Edge implements EdgeShape<T> {
     @Field({ description: 'Opaque position of this record in the list.' })
     cursor: string;
@@ -62,7 +62,7 @@ export function Connection<T extends object>(node: ClassType<T>, name: string) {
     node: T;
   }
 
-  @ObjectType()
+  @ObjectType({ simpleResolvers: true })
   abstract class ConnectionClass implements ConnectionShape<T> {
     @Field(() => [Edge])
     edges: Edge[];

@@ -2,7 +2,10 @@ import { Field, Int, ObjectType } from 'type-graphql';
 import type { ErasureResult, RetentionCandidate } from '../records/erasure.service';
 import { LocalDate } from './scalars';
 
-@ObjectType('RemovedRows', { description: 'How many rows one table lost in an erasure.' })
+@ObjectType('RemovedRows', {
+  simpleResolvers: true,
+  description: 'How many rows one table lost in an erasure.',
+})
 export class RemovedRowsType {
   @Field({ description: 'The table (a record table, its `_version` table, attendance, ...).' })
   table: string;
@@ -12,6 +15,7 @@ export class RemovedRowsType {
 }
 
 @ObjectType('Erasure', {
+  simpleResolvers: true,
   description:
     'What an erasure removed. The pupil is named by internal id only, as the audit row names them.',
 })
@@ -36,7 +40,10 @@ export function toErasureType(e: ErasureResult): ErasureType {
   });
 }
 
-@ObjectType('RetentionCandidate', { description: 'A pupil past their authority’s retention setting.' })
+@ObjectType('RetentionCandidate', {
+  simpleResolvers: true,
+  description: 'A pupil past their authority’s retention setting.',
+})
 export class RetentionCandidateType {
   @Field()
   upn: string;

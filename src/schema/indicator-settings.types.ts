@@ -3,7 +3,10 @@ import { Field, InputType, ObjectType } from 'type-graphql';
 import { DEFAULT_SETTINGS, SETTING_DEFINITIONS } from '../settings/settings.definitions';
 import type { AuthoritySettings } from '../settings/settings.service';
 
-@ObjectType('IndicatorSetting', { description: 'One threshold of spec/indicators.md for one authority.' })
+@ObjectType('IndicatorSetting', {
+  simpleResolvers: true,
+  description: 'One threshold of spec/indicators.md for one authority.',
+})
 export class IndicatorSettingType {
   @Field()
   key: string;
@@ -11,7 +14,8 @@ export class IndicatorSettingType {
   @Field({ description: 'The value in force (numbers as decimal text).' })
   value: string;
 
-  @Field({ name: 'default' })
+  // named apart from its property: type-graphql's own resolver reads the property, the default one would not
+  @Field({ name: 'default', simple: false })
   defaultValue: string;
 
   @Field({ description: 'True when the authority overrides the default.' })
@@ -24,7 +28,7 @@ export class IndicatorSettingType {
   description: string;
 }
 
-@ObjectType('AuthoritySettings')
+@ObjectType('AuthoritySettings', { simpleResolvers: true })
 export class AuthoritySettingsType {
   @Field()
   laCode: string;

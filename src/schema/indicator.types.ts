@@ -34,7 +34,10 @@ registerEnumType(IndicatorKey, {
   ),
 });
 
-@ObjectType('Flag', { description: 'One fact about one subject that someone must act on, as of a date.' })
+@ObjectType('Flag', {
+  simpleResolvers: true,
+  description: 'One fact about one subject that someone must act on, as of a date.',
+})
 export class FlagType {
   @Field(() => FlagCode)
   code: string;
@@ -59,7 +62,7 @@ export function toFlagType(f: Flag): FlagType {
   return Object.assign(new FlagType(), { ...f, subjectType: f.subjectType as FlagSubjectType });
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class FlagConnection extends Connection(FlagType, 'Flag') {}
 
 @ArgsType()
@@ -90,6 +93,7 @@ export class FlagsArgs {
 }
 
 @ObjectType('Measure', {
+  simpleResolvers: true,
   description:
     'A published figure. Under disclosure control (aggregates-only callers) a count of 1 to 4, or a rate over fewer than 5, has value null and suppressed true.',
 })
@@ -104,7 +108,7 @@ export class MeasureType {
   suppressed: boolean;
 }
 
-@ObjectType('IndicatorValue')
+@ObjectType('IndicatorValue', { simpleResolvers: true })
 export class IndicatorValueType {
   @Field(() => IndicatorKey)
   key: string;
@@ -119,7 +123,7 @@ export class IndicatorValueType {
   measure: Measure;
 }
 
-@ObjectType('FlagCount')
+@ObjectType('FlagCount', { simpleResolvers: true })
 export class FlagCountType {
   @Field(() => FlagCode)
   code: string;
@@ -128,7 +132,10 @@ export class FlagCountType {
   count: Measure;
 }
 
-@ObjectType('IndicatorBreakdown', { description: 'Pupils in AP and active placements by one dimension.' })
+@ObjectType('IndicatorBreakdown', {
+  simpleResolvers: true,
+  description: 'Pupils in AP and active placements by one dimension.',
+})
 export class BreakdownType {
   @Field({ description: 'type, reason, keyStage, sen, lookedAfter or fsm.' })
   dimension: string;
@@ -143,7 +150,7 @@ export class BreakdownType {
   placements: Measure;
 }
 
-@ObjectType('DestinationShare')
+@ObjectType('DestinationShare', { simpleResolvers: true })
 export class DestinationShareType {
   @Field()
   activity: string;
@@ -155,7 +162,7 @@ export class DestinationShareType {
   share: Measure;
 }
 
-@ObjectType('ProviderIndicators')
+@ObjectType('ProviderIndicators', { simpleResolvers: true })
 export class ProviderIndicatorsType {
   @Field()
   providerRef: string;
@@ -190,7 +197,7 @@ export class ProviderIndicatorsType {
   costPerPupilWeekGbp: Measure;
 }
 
-@ObjectType('Indicators')
+@ObjectType('Indicators', { simpleResolvers: true })
 export class IndicatorsType {
   @Field(() => LocalDate)
   asOf: string;
@@ -214,7 +221,7 @@ export class IndicatorsType {
   providers: ProviderIndicatorsType[];
 }
 
-@ObjectType('IndicatorSeriesPoint')
+@ObjectType('IndicatorSeriesPoint', { simpleResolvers: true })
 export class SeriesPointType {
   @Field(() => LocalDate)
   date: string;

@@ -42,7 +42,7 @@ registerEnumType(ContentEncodingEnum, {
 });
 registerEnumType(SessionEnum, { name: 'Session', description: 'Morning or afternoon register.' });
 
-@ObjectType('ImportRowError', { description: 'One rejected cell or row.' })
+@ObjectType('ImportRowError', { simpleResolvers: true, description: 'One rejected cell or row.' })
 export class RowErrorType {
   @Field(() => Int, {
     description: 'The line in the file (header = 1); for a register, the mark (first = 1).',
@@ -60,6 +60,7 @@ export class RowErrorType {
 }
 
 @ObjectType('ImportResult', {
+  simpleResolvers: true,
   description: 'What an import did. When errors is not empty, nothing of the file was stored.',
 })
 export class ImportResultType {
@@ -179,6 +180,7 @@ export class AttendanceHistoryArgs {
 }
 
 @ObjectType('AttendanceVersion', {
+  simpleResolvers: true,
   description: 'One version of a session mark; the current one has supersededAt null.',
 })
 export class AttendanceVersionType {
@@ -206,6 +208,7 @@ export function toAttendanceVersionType(v: AttendanceVersion): AttendanceVersion
 }
 
 @ObjectType('ImportRun', {
+  simpleResolvers: true,
   description: 'One import (a file, an upload, a register, an undo) and what it did.',
 })
 export class ImportRunType {
@@ -258,7 +261,10 @@ export class ImportRunType {
   revertedBy: number | null;
 }
 
-@ObjectType('RevertResult', { description: 'What undoing an import changed, as new versions.' })
+@ObjectType('RevertResult', {
+  simpleResolvers: true,
+  description: 'What undoing an import changed, as new versions.',
+})
 export class RevertResultType {
   @Field(() => Int, { description: 'The import undone.' })
   reverted: number;

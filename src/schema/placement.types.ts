@@ -16,6 +16,7 @@ import { poundsOf } from './provider.types';
 import { LocalDate, NonNegativeFloat, NonNegativeInt, PositiveInt } from './scalars';
 
 @ObjectType('Placement', {
+  simpleResolvers: true,
   description:
     'A pupil placed with a provider, identified by its placement reference. Other resolver classes may add fields (attendance).',
 })
@@ -106,7 +107,10 @@ export class PlacementType {
   weeklyCostPounds: number | null;
 }
 
-@ObjectType('Target', { description: "A target of the provider's individual learning plan for a placement." })
+@ObjectType('Target', {
+  simpleResolvers: true,
+  description: "A target of the provider's individual learning plan for a placement.",
+})
 export class TargetType {
   @Field({ description: 'Reference of the target, unique within its placement.' })
   targetRef: string;
@@ -130,7 +134,10 @@ export class TargetType {
   agreedByProvider: boolean;
 }
 
-@ObjectType('Review', { description: 'A placement review or visit (one per placement per date).' })
+@ObjectType('Review', {
+  simpleResolvers: true,
+  description: 'A placement review or visit (one per placement per date).',
+})
 export class ReviewType {
   @Field(() => LocalDate)
   reviewDate: string;
@@ -151,7 +158,7 @@ export class ReviewType {
   notes: string | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class PlacementConnection extends Connection(PlacementType, 'Placement') {}
 
 export function toPlacementType(p: Placement): PlacementType {

@@ -11,6 +11,7 @@ import {
 import { LocalDate, NonNegativeFloat, NonNegativeInt } from './scalars';
 
 @ObjectType('Provider', {
+  simpleResolvers: true,
   description: 'An alternative provision provider, identified by its provider reference.',
 })
 export class ProviderType {
@@ -63,6 +64,7 @@ export class ProviderType {
 }
 
 @ObjectType('ProviderEvidence', {
+  simpleResolvers: true,
   description:
     'A compliance evidence item (appendix 1). Money: `valuePence` is exact (integer pence, as stored); `valuePounds` is the same amount in pounds for display.',
 })
@@ -101,7 +103,10 @@ export class ProviderEvidenceType {
   notes: string | null;
 }
 
-@ObjectType('ProviderVisit', { description: 'A quality-assurance or monitoring visit to a provider.' })
+@ObjectType('ProviderVisit', {
+  simpleResolvers: true,
+  description: 'A quality-assurance or monitoring visit to a provider.',
+})
 export class ProviderVisitType {
   @Field(() => LocalDate)
   visitDate: string;
@@ -122,7 +127,7 @@ export class ProviderVisitType {
   notes: string | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class ProviderConnection extends Connection(ProviderType, 'Provider') {}
 
 export function toProviderType(p: Provider): ProviderType {

@@ -5,6 +5,7 @@ import { DestinationActivityEnum, GenderEnum, SenStatusEnum } from './enums';
 import { LocalDate, UpnScalar } from './scalars';
 
 @ObjectType('Pupil', {
+  simpleResolvers: true,
   description:
     'A pupil, identified by UPN. Year group, key stage and compulsory school age are derived from the date of birth at a date you choose (default today in Europe/London), never stored.',
 })
@@ -41,7 +42,10 @@ export class PupilType {
   fsm: boolean;
 }
 
-@ObjectType('Destination', { description: 'What a Year 11 leaver is doing, recorded on a date.' })
+@ObjectType('Destination', {
+  simpleResolvers: true,
+  description: 'What a Year 11 leaver is doing, recorded on a date.',
+})
 export class DestinationType {
   @Field(() => LocalDate)
   recordedOn: string;
@@ -56,7 +60,7 @@ export class DestinationType {
   sustained: boolean | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class PupilConnection extends Connection(PupilType, 'Pupil') {}
 
 export function toPupilType(p: Pupil): PupilType {

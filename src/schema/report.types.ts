@@ -53,7 +53,10 @@ export class ReportInput {
   table?: string | null;
 }
 
-@ObjectType('ReportLink', { description: 'A generated report behind a short-lived link (GET it).' })
+@ObjectType('ReportLink', {
+  simpleResolvers: true,
+  description: 'A generated report behind a short-lived link (GET it).',
+})
 export class ReportLinkType {
   @Field({ description: 'Path on this hub, e.g. /downloads/<token>; only its generator may fetch it.' })
   url: string;

@@ -3,7 +3,10 @@ import { School } from '../entities';
 import { Connection } from './connection.types';
 import { SchoolTypeEnum } from './enums';
 
-@ObjectType('School', { description: 'A school (or pupil referral unit), identified by its 6-digit URN.' })
+@ObjectType('School', {
+  simpleResolvers: true,
+  description: 'A school (or pupil referral unit), identified by its 6-digit URN.',
+})
 export class SchoolType {
   id: number;
   authorityId: number;
@@ -24,7 +27,7 @@ export class SchoolType {
   phase: string | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class SchoolConnection extends Connection(SchoolType, 'School') {}
 
 export function toSchoolType(s: School): SchoolType {

@@ -267,26 +267,11 @@ ${viewForm('/trends', b, authorities)}${charts}`;
       reason: one(req.query, 'reason') as PlacementReason | null,
       providerRef: one(req.query, 'provider'),
     };
-    const found = await new PlacementService(ds).list(principal, filter, {
-      first: PAGE_SIZE,
-      after: one(req.query, 'after'),
-    });
-    const rows = found.rows.map((r) => r.row);
-    const pupils = new Map(
-      (
-        await new PupilService(ds).byIds(
-          principal,
-          rows.map((p) => p.pupilId),
-        )
-      ).map((p) => [p.id, p.upn]),
-    );
-    const providers = new Map(
-      (
-        await new ProviderService(ds).byIds(
-          principal,
-          rows.map((p) => p.providerId),
-        )
-      ).map((p) => [p.id, p.name]),
+    const found = await new PlacementService(ds).list(
+      principal,
+      filter,
+      { first: PAGE_SIZE, after: one(req.query, 'after') },
+      { pupil: true, provider: true },
     );
     const parts = [filter.type?.replace(/_/g, ' '), filter.reason?.replace(/_/g, ' ')].filter(Boolean);
     res.type('html').send(
@@ -294,10 +279,10 @@ ${viewForm('/trends', b, authorities)}${charts}`;
         principal,
         b,
         `Active placements${parts.length ? `: ${parts.join(', ')}` : ''}`,
-        rows.map((p) => ({
-          placement: p,
-          upn: pupils.get(p.pupilId) ?? '',
-          provider: providers.get(p.providerId) ?? '',
+        found.rows.map(({ row }) => ({
+          placement: row.placement,
+          upn: row.pupil?.upn ?? '',
+          provider: row.provider?.name ?? '',
         })),
         await found.totalCount(),
       ),

@@ -67,7 +67,7 @@ test('placement lists and look-ups: a provider gets its own placements only', as
   const service = new PlacementService(db.dataSource);
   const page = await service.list(provider, { asOf: '2026-03-02' }, { first: 100 });
   const mine = placements.filter((p) => p.provider === 'ALP-001').map((p) => p.ref);
-  expect(page.rows.map((r) => r.row.placementRef).sort()).toEqual(mine);
+  expect(page.rows.map((r) => r.row.placement.placementRef).sort()).toEqual(mine);
   const other = placements.find((p) => p.provider !== 'ALP-001');
   expect(await service.byRef(provider, other?.ref as string)).toBeNull();
   await expect(attendanceHistory(db, provider, other?.ref as string)).rejects.toThrow(/may not/);

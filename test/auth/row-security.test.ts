@@ -1,7 +1,9 @@
+import { Pool, PoolClient } from 'pg';
 import { EntityManager } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { RowWall, rowWall } from '../../src/auth/policy';
 import { localAdministrator, Principal } from '../../src/auth/principal';
-import { behindWall, READER_ROLE } from '../../src/auth/row-wall';
+import { behindWall, inlineParameters, READER_ROLE, readBehindWall } from '../../src/auth/row-wall';
 import { Database } from '../../src/db/database';
 import { importFolder } from '../../src/ingest';
 import { createTestDatabase } from '../support/database';
@@ -288,6 +290,93 @@ describe('without settings the wall fails closed', () => {
       expect(after.scope ?? '').toBe('');
       expect(after.n).toBe(pupils.length);
       await m.query(`UPDATE pupil SET first_name = first_name WHERE upn = $1`, [pupils[0].upn]);
+    });
+  });
+});
+
+/** What each idle connection of the pool is left with: its user and the wall's scope setting. */
+async function idleConnections(): Promise<{ who: string; scope: string; role: string }[]> {
+  const pool = (db.dataSource.driver as PostgresDriver).master as Pool;
+  const clients: PoolClient[] = await Promise.all(
+    Array.from({ length: pool.idleCount }, () => pool.connect()),
+  );
+  try {
+    return await Promise.all(
+      clients.map(async (c) => {
+        const r = await c.query(
+          `SELECT current_user AS who, coalesce(current_setting('alp.scope', true), '') AS scope,
+                  current_setting('role') AS role`,
+        );
+        return r.rows[0];
+      }),
+    );
+  } finally {
+    for (const c of clients) c.release();
+  }
+}
+
+describe('one round trip behind the wall (readBehindWall)', () => {
+  for (const who of ['officer', 'school', 'provider'] as const)
+    test(`sees what behindWall sees for the ${who}`, async () => {
+      const wall = rowWall(PRINCIPALS[who]);
+      for (const sql of [ROW_KEYS.pupil.sql, ROW_KEYS.placement.sql]) {
+        const rows = await readBehindWall<{ key: string }>(db.dataSource, wall, sql, []);
+        expect(sorted(rows.map((r) => r.key))).toEqual(sorted(await keys(wall, sql)));
+      }
+      expect(
+        sorted(
+          (await readBehindWall<{ key: string }>(db.dataSource, wall, ROW_KEYS.pupil.sql, [])).map(
+            (r) => r.key,
+          ),
+        ),
+      ).toEqual(expected[who].pupils);
+    });
+
+  test('values arrive as they were given, whatever quotes and backslashes they hold', async () => {
+    const tricky = [`O'Brien`, `back\\slash`, `"quoted"`, `'); DROP TABLE pupil; --`, `$1`, 'ünï'];
+    const [row] = await readBehindWall<{ v: string; a: string[]; n: number; b: boolean; z: null }>(
+      db.dataSource,
+      rowWall(localAdministrator()),
+      'SELECT $1::text AS v, $2::text[] AS a, $3::int + 1 AS n, $4::boolean AS b, $5::text AS z',
+      [tricky.join(' '), tricky, 41, true, null],
+    );
+    expect(row).toEqual({ v: tricky.join(' '), a: tricky, n: 42, b: true, z: null });
+    expect(inlineParameters('SELECT $1', ["it's"])).toBe("SELECT 'it''s'");
+    expect(() => inlineParameters('SELECT $2', [1])).toThrow(/\$2/);
+    expect(() => inlineParameters('SELECT $1', [{ a: 1 }])).toThrow(/literal/);
+  });
+
+  test('nothing is left on the pooled connection, after a read or a failed one', async () => {
+    const wall = rowWall(PRINCIPALS.provider);
+    await readBehindWall(db.dataSource, wall, ROW_KEYS.pupil.sql, []);
+    await expect(readBehindWall(db.dataSource, wall, 'SELECT 1 FROM api_token', [])).rejects.toThrow(
+      /permission denied/,
+    );
+    await expect(readBehindWall(db.dataSource, wall, 'SELECT 1/0', [])).rejects.toThrow(/division by zero/);
+    const left = await idleConnections();
+    expect(left.length).toBeGreaterThan(0);
+    for (const c of left) {
+      expect(c.who).not.toBe(READER_ROLE);
+      expect(c.role).toBe('none');
+      expect(c.scope).toBe('');
+    }
+    // and the connection serves its next user: outside any transaction, as the owner
+    const [after] = await db.dataSource.query('SELECT count(*)::int AS n FROM pupil');
+    expect(after.n).toBe(pupils.length);
+  });
+
+  test('inside a caller’s transaction it is a savepoint, and the caller carries on as before', async () => {
+    await db.dataSource.transaction(async (m) => {
+      const inside = await readBehindWall<{ who: string }>(
+        m,
+        rowWall(PRINCIPALS.provider),
+        'SELECT current_user AS who',
+        [],
+      );
+      expect(inside).toEqual([{ who: READER_ROLE }]);
+      const [after] = await m.query('SELECT current_user AS who, (SELECT count(*)::int FROM pupil) AS n');
+      expect(after.who).not.toBe(READER_ROLE);
+      expect(after.n).toBe(pupils.length);
     });
   });
 });

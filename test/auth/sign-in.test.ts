@@ -242,6 +242,37 @@ describe('the audit', () => {
     expect(byPupil.data.auditEvents).toEqual(expect.arrayContaining([{ actor: 'reader', action: 'read' }]));
   });
 
+  it('holds every placement and pupil a list returns, through fragments and edges, keys unselected', async () => {
+    const token = await api.tokenFor('la_officer', { authorities: ['802'], username: 'lister' });
+    const res = await api.gqlAs(
+      token,
+      `query listed { placements(first: 4) { edges { node { ...P } } } }
+       fragment P on Placement { type pupil { school { name } } provider { name } }`,
+    );
+    expect(res.errors).toBeUndefined();
+    const listed: { placement_ref: string; upn: string }[] = await api.db.dataSource.query(
+      `SELECT pl.placement_ref, p.upn FROM placement pl JOIN pupil p ON p.id = pl.pupil_id
+        WHERE p.authority_id = (SELECT id FROM authority WHERE la_code = '802') ORDER BY pl.id LIMIT 4`,
+    );
+    expect(res.data.placements.edges).toHaveLength(listed.length);
+    const rows: { subject_kind: string; subjects: string[]; operation: string }[] =
+      await api.db.dataSource.query(
+        "SELECT subject_kind, subjects, operation FROM audit_event WHERE actor = 'lister' ORDER BY subject_kind",
+      );
+    expect(rows.map((r) => ({ ...r, subjects: [...r.subjects].sort() }))).toEqual([
+      {
+        subject_kind: 'placement',
+        subjects: listed.map((l) => l.placement_ref).sort(),
+        operation: 'query listed',
+      },
+      {
+        subject_kind: 'pupil',
+        subjects: [...new Set(listed.map((l) => l.upn))].sort(),
+        operation: 'query listed',
+      },
+    ]);
+  });
+
   it('records a change with before and after', async () => {
     const token = await api.tokenFor('la_officer', { authorities: ['802'], username: 'changer' });
     await api.gqlAs(

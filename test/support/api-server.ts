@@ -100,6 +100,14 @@ export class StatementCounter implements Logger {
     ).length;
   }
 
+  /**
+   * Reads made in one round trip behind the wall (`readBehindWall`): `BEGIN`, the wall's settings, the
+   * read and `ROLLBACK` in one message, counted as one statement.
+   */
+  get oneTripReads(): string[] {
+    return this.statements.filter((s) => /^BEGIN; SELECT set_config\('role'.*; ROLLBACK$/s.test(s.trim()));
+  }
+
   logQueryError(): void {}
   logQuerySlow(): void {}
   logSchemaBuild(): void {}
