@@ -155,8 +155,9 @@ describe('indicator plans stay bounded', () => {
       )[0];
       worst = Math.max(worst, work(plan.Plan) / stored);
     }
-    // measured at 2.7 (the weekly pass of the series); a plan a hundred times worse fails. Rows, unlike
-    // times, do not vary with the load of the machine.
+    // measured at 9.3 (the pupil family: on this small set, with corrections, each placement's weeks
+    // are read once for their counts and once for those still changing, besides the marks of those);
+    // a plan a hundred times worse fails. Rows, unlike times, do not vary with the load of the machine.
     expect(worst).toBeLessThan(WORK_BOUND);
   }, 600_000);
 });
