@@ -83,11 +83,13 @@ export function attendanceCountsOf(placementId: string, from: string, to: string
   // the first and the last Monday of a whole week inside the window
   const first = `alp_week_start((${from}) + 6)`;
   const last = `(alp_week_start((${to}) + 1) - 7)`;
-  const marks = (where: string) => `SELECT 1 AS marks,
+  // each mark of `from` (aliased a) that `where` keeps, as one mark and its possible and attended
+  const marks = (from: string, where: string) => `SELECT 1 AS marks,
              (a.code = ANY (ARRAY(SELECT code FROM attendance_code WHERE possible_session)))::integer AS possible,
              (a.code = ANY (ARRAY(SELECT code FROM attendance_code WHERE attended)))::integer AS attended
-      FROM ${ATTENDANCE_TABLE} a
-      WHERE a.placement_id = ${placementId} AND ${knownOn('a', d)} AND ${where}`;
+      FROM ${from}
+      WHERE ${knownOn('a', d)} AND ${where}`;
+  const own = `a.placement_id = ${placementId}`;
   return `JOIN ${ATTENDANCE_SPAN_TABLE} ${span} ON ${span}.placement_id = ${placementId}
     AND ${span}.first_date <= ${to} AND ${span}.last_date >= ${from}
   CROSS JOIN LATERAL (
@@ -98,16 +100,15 @@ export function attendanceCountsOf(placementId: string, from: string, to: string
       FROM ${ATTENDANCE_WEEK_TABLE} w
       WHERE w.placement_id = ${placementId} AND w.week BETWEEN ${first} AND ${last} AND w.settled_on <= ${d}
       UNION ALL
-      ${marks(`a.session_date BETWEEN ${from} AND least(${first} - 1, ${to})`)}
+      ${marks(`${ATTENDANCE_TABLE} a`, `${own} AND a.session_date BETWEEN ${from} AND least(${first} - 1, ${to})`)}
       UNION ALL
-      ${marks(`a.session_date BETWEEN greatest(${last} + 7, ${first}) AND ${to}`)}
+      ${marks(`${ATTENDANCE_TABLE} a`, `${own} AND a.session_date BETWEEN greatest(${last} + 7, ${first}) AND ${to}`)}
       UNION ALL
-      SELECT 1, (a.code = ANY (ARRAY(SELECT code FROM attendance_code WHERE possible_session)))::integer,
-             (a.code = ANY (ARRAY(SELECT code FROM attendance_code WHERE attended)))::integer
-      FROM ${ATTENDANCE_WEEK_TABLE} u
-      JOIN ${ATTENDANCE_TABLE} a ON a.placement_id = u.placement_id AND a.session_date BETWEEN u.week AND u.week_end
-      WHERE u.placement_id = ${placementId} AND u.week BETWEEN ${first} AND ${last} AND u.settled_on > ${d}
-        AND ${knownOn('a', d)}
+      ${marks(
+        `${ATTENDANCE_WEEK_TABLE} u
+      JOIN ${ATTENDANCE_TABLE} a ON a.placement_id = u.placement_id AND a.session_date BETWEEN u.week AND u.week_end`,
+        `u.placement_id = ${placementId} AND u.week BETWEEN ${first} AND ${last} AND u.settled_on > ${d}`,
+      )}
     ) x
   ) a`;
 }
