@@ -43,6 +43,16 @@ function changeIn(deltas: string): string {
    WHERE w.placement_id = d.placement_id AND w.week = d.week`;
 }
 
+/** A statement-level trigger function of `body` (statements, each ended by a semicolon). */
+function triggerFunction(name: string, body: string): string {
+  return `CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  ${body}
+  RETURN NULL;
+END
+$$;`;
+}
+
 /**
  * Each placement's attendance per week (Monday to Sunday), kept by statement triggers on attendance
  * whatever writes it (the import, an undo, a deletion, an erasure), so that the year's pass of every
@@ -82,53 +92,37 @@ CREATE TABLE attendance_week (
 COMMENT ON TABLE attendance_week IS
   'Each placement''s current attendance per week (Monday), and the day from which no version of it changed; kept by triggers on attendance';
 
-CREATE FUNCTION alp_attendance_week_insert() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  ${addTo(contributions('new_rows', 1))};
-  RETURN NULL;
-END
-$$;
+${triggerFunction('alp_attendance_week_insert', `${addTo(contributions('new_rows', 1))};`)}
 
-CREATE FUNCTION alp_attendance_week_update() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  -- an update that moves a row to another week (none of the hub's does) finds that week held or adds it
+${triggerFunction(
+  'alp_attendance_week_update',
+  `-- an update that moves a row to another week (none of the hub's does) finds that week held or adds it
   INSERT INTO attendance_week (placement_id, week, marks, possible, attended, settled_on)
   SELECT DISTINCT n.placement_id, alp_week_start(n.session_date), 0, 0, 0, DATE '-infinity' FROM new_rows n
   ON CONFLICT (placement_id, week) DO NOTHING;
   ${changeIn(`${contributions('new_rows', 1)}
   UNION ALL
-  ${contributions('old_rows', -1)}`)};
-  RETURN NULL;
-END
-$$;
+  ${contributions('old_rows', -1)}`)};`,
+)}
 
-CREATE FUNCTION alp_attendance_week_delete() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  ${changeIn(contributions('old_rows', -1))};
+${triggerFunction(
+  'alp_attendance_week_delete',
+  `${changeIn(contributions('old_rows', -1))};
   DELETE FROM attendance_week w
    USING (SELECT DISTINCT o.placement_id, alp_week_start(o.session_date) AS week FROM old_rows o) d
    WHERE w.placement_id = d.placement_id AND w.week = d.week
      AND NOT EXISTS (SELECT 1 FROM attendance a WHERE a.placement_id = w.placement_id
-                       AND a.session_date BETWEEN w.week AND w.week_end);
-  RETURN NULL;
-END
-$$;
+                       AND a.session_date BETWEEN w.week AND w.week_end);`,
+)}
 
 -- every week counted from the marks: after a change of the codes' flags, and to fill the table
-CREATE FUNCTION alp_attendance_week_recount() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  DELETE FROM attendance_week;
-  ${addTo(contributions('attendance', 1))};
-  RETURN NULL;
-END
-$$;
+${triggerFunction(
+  'alp_attendance_week_recount',
+  `DELETE FROM attendance_week;
+  ${addTo(contributions('attendance', 1))};`,
+)}
 
-CREATE FUNCTION alp_attendance_week_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  TRUNCATE attendance_week;
-  RETURN NULL;
-END
-$$;
+${triggerFunction('alp_attendance_week_truncate', `TRUNCATE attendance_week;`)}
 
 CREATE TRIGGER attendance_week_insert AFTER INSERT ON attendance
   REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION alp_attendance_week_insert();
