@@ -359,8 +359,9 @@ export async function computeIndicators(
   const count = (found: Map<string, number>) => {
     for (const [code, n] of found) counts.set(code, n);
   };
-  const tallied = async () => {
-    const t = tally(await (shared.flags as readonly Flag[] | Promise<readonly Flag[]>));
+  // flag rows counted, and the provider flags per provider
+  const countRows = (flags: readonly Flag[]) => {
+    const t = tally(flags);
     count(t.counts);
     providerFlags = t.providerFlags;
   };
@@ -381,9 +382,7 @@ export async function computeIndicators(
           },
           async () => {
             // provider flags are few, and are counted per provider too
-            const t = tally(await flagRows(db, scope.asOf, scope.laCodes, settings, of('provider')));
-            count(t.counts);
-            providerFlags = t.providerFlags;
+            countRows(await flagRows(db, scope.asOf, scope.laCodes, settings, of('provider')));
           },
         ]),
     ...headlineTasks(db, scope, async () => (await yearMarks()).pupils, false, figures),
@@ -399,7 +398,7 @@ export async function computeIndicators(
       providers = await providerFigures(db, scope, (await yearMarks()).placements);
     },
   ]);
-  if (shared.flags) await tallied();
+  if (shared.flags) countRows(await shared.flags);
   return {
     asOf: scope.asOf,
     authorities: scope.laCodes,

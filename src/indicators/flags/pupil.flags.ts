@@ -12,9 +12,10 @@ import {
 import { YEAR_RATES_PLACEHOLDER } from '../year-rates';
 
 /**
- * A LEFT JOIN LATERAL giving `le.session_date` and `le.skey` of placement `placementId`'s latest possible session known on the
- * date ($1) and not coded N or O, on or after the day `since` when given (null: none); sessions sort by
- * date, then AM before PM, as skey = days since 2000-01-01 times 2, plus 1 for PM. One backward probe.
+ * A LEFT JOIN LATERAL giving `le.session_date` and `le.skey` of placement `placementId`'s latest
+ * possible session known on the date ($1) and not coded N or O, on or after the day `since` when given
+ * (null: none); sessions sort by date, then AM before PM, as skey = days since 2000-01-01 times 2, plus
+ * 1 for PM. One backward probe.
  */
 function latestExplained(placementId: string, since?: string): string {
   return `LEFT JOIN LATERAL (
