@@ -70,19 +70,14 @@ describe('pupil rules at their thresholds', () => {
     'O',
     'O',
   ]);
+  // a placement from `start` that ended on `last`, with `codes` its last sessions
+  const ended = (upn: string, last: string, codes: string[]) =>
+    w.marks(w.placement(upn, { start_date: start, end_date: last }), last, codes);
   // Across placements: the latest possible sessions are the pupil's, whichever placement holds them.
   // Two N/O at the end of an ended placement, then four in the next: six (one and four: five).
-  w.marks(
-    w.placement(p.sixOverTwoPlacements, { start_date: start, end_date: addDays(D, -20) }),
-    addDays(D, -20),
-    ['B', 'N', 'O'],
-  );
+  ended(p.sixOverTwoPlacements, addDays(D, -20), ['B', 'N', 'O']);
   w.marks(w.placement(p.sixOverTwoPlacements, { start_date: addDays(D, -13) }), day, ['N', 'O', 'N', 'O']);
-  w.marks(
-    w.placement(p.fiveOverTwoPlacements, { start_date: start, end_date: addDays(D, -20) }),
-    addDays(D, -20),
-    ['B', 'N'],
-  );
+  ended(p.fiveOverTwoPlacements, addDays(D, -20), ['B', 'N']);
   w.marks(w.placement(p.fiveOverTwoPlacements, { start_date: addDays(D, -13) }), day, ['N', 'O', 'N', 'O']);
   // The placement with the latest marks has its explained session (B) seven sessions back, but a
   // placement whose marks end a day earlier has a B on that day: two N/O after it, not six.
@@ -95,18 +90,10 @@ describe('pupil rules at their thresholds', () => {
     'N',
     'O',
   ]);
-  w.marks(
-    w.placement(p.explainedInShorterPlacement, { start_date: start, end_date: addDays(D, -2) }),
-    addDays(D, -2),
-    ['B'],
-  );
+  ended(p.explainedInShorterPlacement, addDays(D, -2), ['B']);
   // Six N/O at the end of the latest placement, after a B in an earlier one: flagged (the earlier
   // placement cannot hold a later session).
-  w.marks(
-    w.placement(p.explainedInEarlierPlacement, { start_date: start, end_date: addDays(D, -30) }),
-    addDays(D, -30),
-    ['B'],
-  );
+  ended(p.explainedInEarlierPlacement, addDays(D, -30), ['B']);
   w.marks(w.placement(p.explainedInEarlierPlacement, { start_date: addDays(D, -13) }), day, [
     'N',
     'O',
