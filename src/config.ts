@@ -29,6 +29,11 @@ const envSchema = z.object({
    */
   RATE_LIMIT_PER_USER: z.coerce.number().int().min(1).default(600),
   RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().min(1).default(1_200),
+  /**
+   * Minutes between the server's passes keeping a stored series point for every ended day
+   * (src/server/points-keeper.job.ts); 0 turns the keeper off (a series then computes what it lacks).
+   */
+  KEEP_POINTS_MINUTES: z.coerce.number().min(0).default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

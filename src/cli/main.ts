@@ -6,6 +6,7 @@ import { registerFlags } from './flags.command';
 import { registerImport } from './import.command';
 import { registerImports } from './imports.command';
 import { registerIndicators } from './indicators.command';
+import { registerKeepPoints } from './keep-points.command';
 import { registerMigrate } from './migrate.command';
 import { registerPupils } from './pupils.command';
 import { registerReport } from './report.command';
@@ -19,6 +20,7 @@ const COMMANDS: ((program: Command) => void)[] = [
   registerMigrate,
   registerFlags,
   registerIndicators,
+  registerKeepPoints,
   registerReport,
   registerSettings,
   registerSchema,

@@ -1,6 +1,7 @@
 import { authoritiesWall, INDICATOR_READERS, requireRole } from '../auth/policy';
 import type { Principal } from '../auth/principal';
 import { addDays, daysBetween } from '../domain/dates';
+import type { SettingValues } from '../settings/settings.definitions';
 import { settingsForScope } from '../settings/settings.service';
 import { authoritiesInScope, requireDate } from './access';
 import {
@@ -24,7 +25,7 @@ import {
   GivenYearRates,
   givenParameters,
   PlacementYearMarks,
-  weeklyYearRates,
+  steppedYearRates,
   withYearRates,
 } from './year-rates';
 
@@ -469,9 +470,10 @@ export function seriesDates(from: string, to: string): string[] {
 
 /**
  * The headline indicators and flag counts week by week. Each point is what computeIndicators gives
- * as of its own date, by the same statements. A point as of a day that has ended never changes, so it
- * is computed once and stored (series-points.ts); only the points not stored yet are computed, and the
- * pupils' year attendance for all of them comes from one pass over attendance (year-rates.ts).
+ * as of its own date, by the same statements, with the settings in force on that date. A point as of a
+ * day that has ended never changes, so it is computed once and stored (series-points.ts), by the first
+ * series that asks for it or beforehand by the keeper (points-keeper.ts); only the points not stored yet
+ * are computed, and the pupils' year attendance for all of them comes from one pass (year-rates.ts).
  */
 export async function computeSeries(
   db: Queryable,
@@ -480,8 +482,9 @@ export async function computeSeries(
 ): Promise<SeriesPoint[]> {
   const dates = seriesDates(requireDate(query.from, 'from'), requireDate(query.to, 'to'));
   const dc = disclosureFor(principal);
-  const first = await resolveScope(db, principal, dates[0], query.authority);
-  const figures = await seriesFigures(db, first, dates);
+  requireRole(principal, INDICATOR_READERS, 'read authority-wide indicators');
+  const laCodes = await authoritiesInScope(db, principal, query.authority);
+  const figures = await seriesFigures(db, laCodes, dates, 7);
   return dates.map((date, i) => ({
     date,
     headline: presentHeadline(figures[i], dc).headline,
@@ -492,19 +495,28 @@ export async function computeSeries(
   }));
 }
 
-/** Every date's figures: the stored ones read, the others computed (and stored when their day has ended). */
-async function seriesFigures(db: Queryable, scope: Scope, dates: string[]): Promise<PointFigures[]> {
-  const { stored, startedAt } = await readPoints(db, scope.laCodes, dates);
+/**
+ * The figures of `dates` (`dates[0]`, then every `step` days): the stored ones read, the others
+ * computed (and stored when their day has ended).
+ */
+export async function seriesFigures(
+  db: Queryable,
+  laCodes: string[] | null,
+  dates: string[],
+  step: number,
+  lanes = LANES,
+): Promise<PointFigures[]> {
+  const { stored, startedAt } = await readPoints(db, laCodes, dates);
   const missing = dates.map((_, i) => i).filter((i) => !stored.has(dates[i]));
   const figures = dates.map((d) => stored.get(d));
   if (missing.length) {
-    const computed = await computePoints(db, scope, dates, missing);
+    const computed = await computePoints(db, laCodes, dates, step, missing, lanes);
     missing.forEach((i, k) => {
       figures[i] = computed[k];
     });
     await storePoints(
       db,
-      scope.laCodes,
+      laCodes,
       missing.map((i, k) => ({ asOf: dates[i], figures: computed[k] })),
       startedAt,
     );
@@ -513,17 +525,21 @@ async function seriesFigures(db: Queryable, scope: Scope, dates: string[]): Prom
 }
 
 /**
- * The figures of `dates[i]` for each i of `which`, in lanes (inLanes): the year
- * attendance first (one weekly pass over the whole range, or one year's scan for a single date), then
+ * The figures of `dates[i]` for each i of `which` (`dates` are `step` days apart), in lanes (inLanes):
+ * the year attendance first (one pass over the whole range, or one year's scan for a single date), then
  * the flags that need no year attendance, then, per date, the pupil flags and headline that use it.
+ * Each date has the scope's settings in force on it.
  */
 async function computePoints(
   db: Queryable,
-  scope: Scope,
+  laCodes: string[] | null,
   dates: string[],
+  step: number,
   which: number[],
+  lanes: number,
 ): Promise<PointFigures[]> {
-  const providerSettings = JSON.parse(scope.settings);
+  const settings: SettingValues[] = [];
+  for (const i of which) settings.push(await settingsForScope(db, laCodes, dates[i]));
   const pupilFlags = FLAG_DEFINITIONS.filter((d) => d.subjectType === 'pupil');
   const otherFlags = FLAG_DEFINITIONS.filter((d) => d.subjectType !== 'pupil');
   let rates: Promise<GivenYearRates[]> | undefined;
@@ -534,22 +550,23 @@ async function computePoints(
     async () => {
       rates =
         which.length === 1
-          ? yearRatesAt(db, dates[which[0]], scope.laCodes).then((r) => [r])
-          : weeklyYearRates(db, dates[0], dates.length, scope.laCodes).then((weeks) =>
-              which.map((i) => weeks[i]),
+          ? yearRatesAt(db, dates[which[0]], laCodes).then((r) => [r])
+          : steppedYearRates(db, dates[0], dates.length, laCodes, step).then((all) =>
+              which.map((i) => all[i]),
             );
       await rates;
     },
     ...which.map((i, k) => async () => {
-      otherCounts[k] = await countFlags(db, dates[i], scope.laCodes, providerSettings, undefined, otherFlags);
+      otherCounts[k] = await countFlags(db, dates[i], laCodes, settings[k], undefined, otherFlags);
     }),
     ...which.map((i, k) => async () => {
       const r = (await (rates as Promise<GivenYearRates[]>))[k];
-      headlines[k] = await headlineFigures(db, { ...scope, asOf: dates[i] }, r, true);
-      pupilCounts[k] = await countFlags(db, dates[i], scope.laCodes, providerSettings, r, pupilFlags);
+      const scope = { asOf: dates[i], laCodes, settings: JSON.stringify(settings[k]) };
+      headlines[k] = await headlineFigures(db, scope, r, true);
+      pupilCounts[k] = await countFlags(db, dates[i], laCodes, settings[k], r, pupilFlags);
     }),
   ];
-  await inLanes(tasks);
+  await inLanes(tasks, lanes);
   return which.map((_, k) => ({
     ...headlines[k],
     flags: Object.fromEntries(

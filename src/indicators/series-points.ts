@@ -10,7 +10,7 @@ import {
 import type { HeadlineFigures } from './indicators.service';
 import type { Queryable } from './queryable';
 import { FLAG_DEFINITIONS, familyStatement, groupByFamily } from './registry';
-import { WEEKLY_SQL } from './year-rates';
+import { STEPPED_YEAR_RATES_SQL } from './year-rates';
 
 /**
  * Stored points of the weekly series (migration IndicatorPoints). What the hub knew at the end of a
@@ -52,7 +52,7 @@ export function rulesFingerprint(): string {
       ATTENDANCE_SQL,
       PLACEMENT_LENGTH_SQL,
       DESTINATIONS_SQL,
-      WEEKLY_SQL,
+      STEPPED_YEAR_RATES_SQL,
     ])
       hash.update(sql);
     hash.update(JSON.stringify(DEFAULT_SETTINGS));

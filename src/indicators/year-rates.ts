@@ -79,19 +79,20 @@ export function givenParameters(rates: GivenYearRates): unknown[] {
 }
 
 /**
- * Year rates at `count` weekly dates from `first`, in one pass over attendance. A mark version counts
- * at date d when d is on or after both its session and the day it was recorded, before the day it was
- * superseded, and in the same academic year as its session: so it counts over a run of weeks
- * [k_from, k_to). Adding +1 at k_from and -1 at k_to and summing over the weeks gives every date's
- * counts without rereading the year for each date. Equal, date by date, to the scan (tested).
+ * Year rates at `count` dates `step` days apart from `first` (weekly for a series, daily for the points
+ * the keeper stores), in one pass over attendance. A mark version counts at date d when d is on or after
+ * both its session and the day it was recorded, before the day it was superseded, and in the same
+ * academic year as its session: so it counts over a run of steps [k_from, k_to). Adding +1 at k_from
+ * and -1 at k_to and summing over the steps gives every date's counts without rereading the year for
+ * each date. Equal, date by date, to the scan (tested). $1 first, $2 count, $3 LA codes, $4 step.
  */
-export const WEEKLY_SQL = `
+export const STEPPED_YEAR_RATES_SQL = `
 WITH spans AS (
   SELECT pl.pupil_id, a.code, count(*)::integer AS n,
-         greatest(0, (greatest(a.session_date, a.recorded_on) - $1::date + 6) / 7) AS k_from,
+         greatest(0, (greatest(a.session_date, a.recorded_on) - $1::date + $4::integer - 1) / $4::integer) AS k_from,
          least($2::integer, (least(coalesce(a.superseded_on, DATE '9999-12-31'),
                                    make_date(alp_academic_year_start(a.session_date) + 1, 9, 1))
-                             - $1::date + 6) / 7) AS k_to
+                             - $1::date + $4::integer - 1) / $4::integer) AS k_to
   -- every placement ever known of a pupil ever in scope: each week's readers keep the pupils of their
   -- own date (a pupil's rates are their own whatever their authority), and marks count only from when
   -- they were known
@@ -99,7 +100,7 @@ WITH spans AS (
         JOIN pupil_version p ON p.id = pl.pupil_id
         JOIN authority au ON au.id = p.authority_id
         WHERE $3::text[] IS NULL OR au.la_code = ANY ($3::text[])) pl
-  ${attendanceOf('pl.id', 'make_date(alp_academic_year_start($1::date), 9, 1)', '$1::date + 7 * ($2::integer - 1)', 'a.code = ANY (ARRAY(SELECT code FROM attendance_code WHERE possible_session))')}
+  ${attendanceOf('pl.id', 'make_date(alp_academic_year_start($1::date), 9, 1)', '$1::date + $4::integer * ($2::integer - 1)', 'a.code = ANY (ARRAY(SELECT code FROM attendance_code WHERE possible_session))')}
   GROUP BY pl.pupil_id, a.code, k_from, k_to
 ),
 deltas AS (
@@ -116,17 +117,18 @@ SELECT pupil_id, k,
 FROM deltas
 ORDER BY pupil_id, k`;
 
-export async function weeklyYearRates(
+export async function steppedYearRates(
   db: Queryable,
   first: string,
   count: number,
   laCodes: string[] | null,
+  step = 7,
 ): Promise<GivenYearRates[]> {
   const rows = await queryAnalytics<{ pupil_id: number; k: number; possible: number; attended: number }>(
     db,
     authoritiesWall(laCodes),
-    WEEKLY_SQL,
-    [first, count, laCodes],
+    STEPPED_YEAR_RATES_SQL,
+    [first, count, laCodes, step],
     londonToday(),
   );
   const weeks: GivenYearRates[] = Array.from({ length: count }, () => ({
@@ -134,7 +136,7 @@ export async function weeklyYearRates(
     possible: [],
     attended: [],
   }));
-  // Rows are in pupil, week order; a pupil's counts hold from their week until the pupil's next row.
+  // Rows are in pupil, step order; a pupil's counts hold from their step until the pupil's next row.
   for (let i = 0; i < rows.length; i += 1) {
     const r = rows[i];
     const next = rows[i + 1];

@@ -1,7 +1,8 @@
 import cluster from 'node:cluster';
 import { Config } from '../config';
 import { logger } from '../logger';
-import { prepareServerDatabase, startHub } from './hub';
+import { openDatabase } from '../db/database';
+import { pointsKeeper, prepareServerDatabase, startHub } from './hub';
 
 /**
  * `npm start` with ALP_HUB_WORKERS > 1 on the real server: the primary process migrates and loads the
@@ -11,12 +12,18 @@ import { prepareServerDatabase, startHub } from './hub';
  */
 export async function startWorkers(config: Config & { DATABASE_URL: string }): Promise<() => Promise<void>> {
   if (cluster.isWorker) {
-    const hub = await startHub(config, { prepared: true });
+    // the primary keeps the series points, once for every worker
+    const hub = await startHub(config, { prepared: true, keepPoints: false });
     process.once('SIGTERM', () => void hub.close().then(() => process.exit(0)));
     process.once('SIGINT', () => undefined); // the primary decides
     return async () => hub.close();
   }
   await prepareServerDatabase(config);
+  const keeperDb = await openDatabase({
+    url: config.DATABASE_URL,
+    limits: { poolSize: 1, statementTimeoutMs: config.STATEMENT_TIMEOUT_MS },
+  });
+  const keeper = pointsKeeper(keeperDb, config);
   let stopping = false;
   const fork = () => cluster.fork();
   cluster.on('exit', (worker, code, signal) => {
@@ -28,6 +35,8 @@ export async function startWorkers(config: Config & { DATABASE_URL: string }): P
   logger.info(`${config.ALP_HUB_WORKERS} server processes`);
   return async () => {
     stopping = true;
+    await keeper?.stop();
+    await keeperDb.close();
     const workers = Object.values(cluster.workers ?? {});
     await Promise.all(
       workers.map(

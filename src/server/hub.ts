@@ -5,11 +5,14 @@ import { DemoLoadSummary, loadDemoIfEmpty } from '../demo';
 import { createDemoUsers, describeDemoUsers, readDemoUsers } from '../demo/demo-users';
 import { logger } from '../logger';
 import { RunningServer, startServer } from './app';
+import { PointsKeeperJob, startPointsKeeper } from './points-keeper.job';
 
 export interface RunningHub {
   server: RunningServer;
   /** What the first run loaded; null when the database already had data (or DEMO_PUPILS is 0). */
   demo: DemoLoadSummary | null;
+  /** The keeper of stored series points, when this process runs it. */
+  keeper: PointsKeeperJob | null;
   close(): Promise<void>;
 }
 
@@ -31,7 +34,7 @@ export async function prepareServerDatabase(
 
 export async function startHub(
   config: Config,
-  opts: { demoToday?: string; prepared?: boolean } = {},
+  opts: { demoToday?: string; prepared?: boolean; keepPoints?: boolean } = {},
 ): Promise<RunningHub> {
   const limits = {
     poolSize: config.DB_POOL_SIZE,
@@ -64,6 +67,7 @@ export async function startHub(
         .map((o) => o.trim())
         .filter(Boolean),
     });
+    const keeper = opts.keepPoints === false ? null : pointsKeeper(db, config);
     const dashboard = server.url.replace(/\/graphql$/, '/');
     logger.info(`GraphQL at ${server.url}; dashboard at ${dashboard}`);
     const demoUsers = readDemoUsers(config.ALP_HUB_DATA_DIR);
@@ -71,7 +75,9 @@ export async function startHub(
     return {
       server,
       demo,
+      keeper,
       async close() {
+        await keeper?.stop();
         await server.close();
         await db.close();
       },
@@ -80,6 +86,16 @@ export async function startHub(
     await db.close();
     throw err;
   }
+}
+
+/** The keeper of stored series points on `db`, or null when KEEP_POINTS_MINUTES is 0. */
+export function pointsKeeper(db: Database, config: Config): PointsKeeperJob | null {
+  if (config.KEEP_POINTS_MINUTES <= 0) return null;
+  return startPointsKeeper(db.dataSource, {
+    intervalMs: config.KEEP_POINTS_MINUTES * 60_000,
+    // on the embedded database's one connection, a request waits for at most one statement of a chunk
+    chunkDays: 7,
+  });
 }
 
 async function loadDemo(

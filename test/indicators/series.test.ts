@@ -1,6 +1,8 @@
 import { localAdministrator } from '../../src/auth/principal';
 import { Database } from '../../src/db/database';
-import { computeIndicators, computeSeries } from '../../src/indicators/indicators.service';
+import { addDays } from '../../src/domain/dates';
+import { computeIndicators, computeSeries, yearRatesAt } from '../../src/indicators/indicators.service';
+import { steppedYearRates } from '../../src/indicators/year-rates';
 import { importFile } from '../../src/ingest';
 import { createTestDatabase } from '../support/database';
 import { World } from './support/world';
@@ -55,5 +57,16 @@ describe('weekly series equals the snapshots', () => {
     }
     const attending = series.map((p) => p.headline.attendanceRate.denominator);
     expect(Math.max(...(attending as number[]))).toBeGreaterThan(0);
+  });
+
+  it('day by day (the keeper step), the year attendance of one pass equals the scan of each day', async () => {
+    const first = '2025-08-25';
+    const days = 45;
+    const stepped = await steppedYearRates(db.dataSource, first, days, null, 1);
+    for (let i = 0; i < days; i += 1) {
+      const date = addDays(first, i);
+      expect({ date, rates: stepped[i] }).toEqual({ date, rates: await yearRatesAt(db.dataSource, date, null) });
+    }
+    expect(stepped.some((r) => r.pupilIds.length > 0)).toBe(true);
   });
 });

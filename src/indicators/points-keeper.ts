@@ -1,0 +1,106 @@
+import { addDays, daysBetween, londonToday } from '../domain/dates';
+import { MAX_SERIES_POINTS, seriesFigures } from './indicators.service';
+import type { Queryable } from './queryable';
+import { readPoints, scopeKey } from './series-points';
+
+/**
+ * Keeps a stored point (series-points.ts) for every day that has ended, per scope, so that a series
+ * of any alignment (a chart ending today, a weekly series from any day) reads its points instead of
+ * computing them: computing a year's weekly series from nothing takes seconds per point on an
+ * authority of a few thousand pupils (docs/performance.md), reading it milliseconds. Run by the server
+ * in the background (server/points-keeper.job.ts) and by `alp-hub keep-points`.
+ *
+ * Each day adds one point per scope; a back-load, an erasure or a change of attendance codes forgets
+ * them all (series-points.ts), and the keeper computes them again. A point is stored only for a day
+ * that ended over a day ago (storable), so the last day the keeper keeps is two days back; a series
+ * ending today computes its last one or two points itself.
+ */
+
+/** The days kept by default: those of the longest series (MAX_SERIES_POINTS weeks) ending on the last storable day. */
+export function keptDays(today: string = londonToday()): { from: string; to: string } {
+  const to = addDays(today, -2);
+  return { from: addDays(to, -7 * (MAX_SERIES_POINTS - 1)), to };
+}
+
+/** How recently a scope must have been asked for to be kept besides every authority and each one alone. */
+const ASKED_WITHIN_DAYS = 60;
+
+/**
+ * The scopes kept: every authority together (null), each authority alone, and any other set of
+ * authorities a series was asked for (a point stored) in the last 60 days.
+ */
+export async function keptScopes(db: Queryable): Promise<(string[] | null)[]> {
+  const authorities: { la_code: string }[] = await db.query('SELECT la_code FROM authority ORDER BY la_code');
+  const asked: { scope: string }[] = await db.query(
+    `SELECT DISTINCT scope FROM indicator_point
+     WHERE computed_at > now() - make_interval(days => $1) ORDER BY scope`,
+    [ASKED_WITHIN_DAYS],
+  );
+  const scopes = new Map<string, string[] | null>([['*', null]]);
+  for (const a of authorities) scopes.set(a.la_code, [a.la_code]);
+  for (const { scope } of asked) if (!scopes.has(scope)) scopes.set(scope, scope.split(','));
+  return [...scopes.values()];
+}
+
+export interface KeepOptions {
+  /** First and last day kept (default keptDays); days after the last storable one are skipped. */
+  from?: string;
+  to?: string;
+  /** Default keptScopes. */
+  scopes?: (string[] | null)[];
+  /** Days computed together (one pass over the year's attendance for them all, then one store). */
+  chunkDays?: number;
+  /** Connections used at once (inLanes). */
+  lanes?: number;
+  /** Stops between chunks; what was stored stays. */
+  signal?: AbortSignal;
+  onChunk?: (progress: { scope: string; days: number; computed: number; missing: number }) => void;
+  today?: string;
+}
+
+export interface KeepResult {
+  scopes: number;
+  /** Days in the range, per scope, that may be stored. */
+  days: number;
+  /** Points computed and stored now, over every scope. */
+  computed: number;
+  stopped: boolean;
+}
+
+/** Computes and stores every point of `opts`' days and scopes that is not stored yet (see the top). */
+export async function keepPoints(db: Queryable, opts: KeepOptions = {}): Promise<KeepResult> {
+  const today = opts.today ?? londonToday();
+  const range = keptDays(today);
+  const from = opts.from ?? range.from;
+  const to = [opts.to ?? range.to, range.to].sort()[0];
+  const days = daysBetween(from, to) + 1;
+  const dates = Array.from({ length: Math.max(0, days) }, (_, i) => addDays(from, i));
+  const scopes = opts.scopes ?? (await keptScopes(db));
+  const chunkDays = Math.max(1, opts.chunkDays ?? 14);
+  let computed = 0;
+  for (const laCodes of scopes) {
+    const { stored } = await readPoints(db, laCodes, dates);
+    const missing = dates.filter((d) => !stored.has(d));
+    let done = 0;
+    for (const chunk of consecutiveRuns(missing, chunkDays)) {
+      if (opts.signal?.aborted) return { scopes: scopes.length, days: dates.length, computed, stopped: true };
+      // reads the store again (and its time): a chunk stores what it computed unless history was rewritten meanwhile
+      await seriesFigures(db, laCodes, chunk, 1, opts.lanes);
+      computed += chunk.length;
+      done += chunk.length;
+      opts.onChunk?.({ scope: scopeKey(laCodes), days: chunk.length, computed: done, missing: missing.length });
+    }
+  }
+  return { scopes: scopes.length, days: dates.length, computed, stopped: false };
+}
+
+/** `dates` (ascending) cut into runs of consecutive days, each of at most `size`. */
+function consecutiveRuns(dates: string[], size: number): string[][] {
+  const runs: string[][] = [];
+  for (const d of dates) {
+    const run = runs[runs.length - 1];
+    if (run && run.length < size && addDays(run[run.length - 1], 1) === d) run.push(d);
+    else runs.push([d]);
+  }
+  return runs;
+}
