@@ -23,7 +23,8 @@ export function registerKeepPoints(program: Command): void {
       await withDatabase(async (db) => {
         const started = performance.now();
         // an authority that does not exist is an error, not an empty scope kept
-        const one = opts.authority && (await authoritiesInScope(db.dataSource, cliOperator(), opts.authority));
+        const one =
+          opts.authority && (await authoritiesInScope(db.dataSource, cliOperator(), opts.authority));
         const result = await keepPoints(db.dataSource, {
           from,
           to,

@@ -88,7 +88,12 @@ export async function keepPoints(db: Queryable, opts: KeepOptions = {}): Promise
       await seriesFigures(db, laCodes, chunk, 1, opts.lanes);
       computed += chunk.length;
       done += chunk.length;
-      opts.onChunk?.({ scope: scopeKey(laCodes), days: chunk.length, computed: done, missing: missing.length });
+      opts.onChunk?.({
+        scope: scopeKey(laCodes),
+        days: chunk.length,
+        computed: done,
+        missing: missing.length,
+      });
     }
   }
   return { scopes: scopes.length, days: dates.length, computed, stopped: false };

@@ -1,7 +1,7 @@
 import cluster from 'node:cluster';
 import { Config } from '../config';
-import { logger } from '../logger';
 import { openDatabase } from '../db/database';
+import { logger } from '../logger';
 import { pointsKeeper, prepareServerDatabase, startHub } from './hub';
 
 /**

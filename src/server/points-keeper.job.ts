@@ -46,7 +46,8 @@ export function startPointsKeeper(db: Queryable, opts: PointsKeeperOptions): Poi
           `stored ${result.computed} series points`,
         );
     } catch (err) {
-      if (!controller.signal.aborted) logger.warn({ err }, 'keeping the series points failed; trying again later');
+      if (!controller.signal.aborted)
+        logger.warn({ err }, 'keeping the series points failed; trying again later');
     }
   };
   const schedule = (ms: number) => {

@@ -56,7 +56,8 @@ describe('the keeper of series points', () => {
     expect(await keptScopes(db.dataSource)).toEqual([null, ['801'], ['802']]);
     const result = await keepPoints(db.dataSource, { ...DAYS, chunkDays: 4 });
     expect(result).toEqual({ scopes: 3, days: 10, computed: 30, stopped: false });
-    for (const scope of ['*', '801', '802']) expect(await storedDates(db, scope)).toEqual(everyDay(DAYS.from, DAYS.to));
+    for (const scope of ['*', '801', '802'])
+      expect(await storedDates(db, scope)).toEqual(everyDay(DAYS.from, DAYS.to));
   });
 
   it('stores what the snapshot of each day says', async () => {
@@ -173,7 +174,10 @@ describe('series points with the settings of their own date', () => {
       // the change shows from today's point on
       expect(overdue[0]).not.toEqual(overdue[4]);
       for (const point of series) {
-        const snapshot = await computeIndicators(db.dataSource, admin, { asOf: point.date, authority: '801' });
+        const snapshot = await computeIndicators(db.dataSource, admin, {
+          asOf: point.date,
+          authority: '801',
+        });
         expect({ date: point.date, flags: point.flagCounts, headline: point.headline }).toEqual({
           date: point.date,
           flags: snapshot.flagCounts,

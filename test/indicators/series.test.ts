@@ -65,7 +65,10 @@ describe('weekly series equals the snapshots', () => {
     const stepped = await steppedYearRates(db.dataSource, first, days, null, 1);
     for (let i = 0; i < days; i += 1) {
       const date = addDays(first, i);
-      expect({ date, rates: stepped[i] }).toEqual({ date, rates: await yearRatesAt(db.dataSource, date, null) });
+      expect({ date, rates: stepped[i] }).toEqual({
+        date,
+        rates: await yearRatesAt(db.dataSource, date, null),
+      });
     }
     expect(stepped.some((r) => r.pupilIds.length > 0)).toBe(true);
   });
