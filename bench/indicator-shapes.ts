@@ -9,13 +9,17 @@ import { localAdministrator, Principal } from '../src/auth/principal';
 import { Database, openDatabase } from '../src/db/database';
 import { CORRECTIONS_FOLDER, DEMO_KINDS, DemoOptions, generateDemo, writeDemoCsv } from '../src/demo';
 import { addDays } from '../src/domain/dates';
+import { authoritiesInScope } from '../src/indicators/access';
+import { computeSeries } from '../src/indicators/indicators.service';
+import { keepPoints } from '../src/indicators/points-keeper';
 import { importFile } from '../src/ingest';
 import { updateSettings } from '../src/settings/settings.service';
 
 /**
  * Indicators on data of several shapes, each written as import files and loaded through the real
  * importer (autovacuum left as it is), then all flags, the snapshot, the weekly series of the academic
- * year and the dashboard page timed. Usage (after `npm run build`):
+ * year and the dashboard page timed; then (unless --no-series) the keeper storing a point for every day
+ * of the year, and the year's series read from those points (`kept`). Usage (after `npm run build`):
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres node dist/bench/indicator-shapes.js --shape short
  *   node dist/bench/indicator-shapes.js --shape short          (embedded PGlite, data in the OS temp folder)
  * Options: --shape short|long|authorities|corrections|large; --reuse keeps the loaded database
@@ -227,6 +231,29 @@ async function openShapeDatabase(shapeName: string, reuse: boolean): Promise<Dat
   return openDatabase({ url: url.toString(), migrate: true });
 }
 
+/**
+ * The keeper (src/indicators/points-keeper.ts) from nothing stored: every day of the academic year for
+ * the asker's scope, as `alp-hub keep-points` computes them; then the year's series in two alignments,
+ * read from what it stored, and whether they say what the series computed from nothing said.
+ */
+async function keptSeries(db: Database, computed: unknown): Promise<Record<string, unknown>> {
+  await forgetPoints(db);
+  const scope = await authoritiesInScope(db.dataSource, principal, null);
+  const keep = await timed(() => keepPoints(db.dataSource, { ...YEAR, scopes: [scope] }));
+  const series = await timed(() => computeSeries(db.dataSource, principal, YEAR));
+  const shifted = await timed(() =>
+    computeSeries(db.dataSource, principal, { ...YEAR, from: addDays(YEAR.from, 3) }),
+  );
+  return {
+    points: keep.result.computed,
+    keepMs: keep.ms,
+    msPerPoint: Math.round(keep.ms / keep.result.computed),
+    seriesMs: series.ms,
+    shiftedSeriesMs: shifted.ms,
+    sameAnswers: same(series.result, computed),
+  };
+}
+
 function same(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
@@ -292,6 +319,7 @@ async function main(): Promise<void> {
     }
     figures.flags = flagCount;
     figures.ms = times;
+    if (!values['no-series']) figures.kept = await keptSeries(db, answers.new.series);
     if (values.old) {
       const best = (b: string, s: string) => Math.min(...times[b][s]);
       figures.oldOverNew = Object.fromEntries(
