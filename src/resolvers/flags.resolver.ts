@@ -2,6 +2,7 @@ import { Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import { Allow } from '../auth/access-rules';
 import { visibleFlags } from '../auth/flag-scope';
 import type { Flag } from '../indicators/flag-definition';
+import { flagLists, listKey } from '../indicators/flag-lists';
 import { compareFlags, computeFlags } from '../indicators/flags.service';
 import { IndicatorError } from '../indicators/indicator-error';
 import { FlagConnection, FlagSubjectType, FlagsArgs, FlagType, toFlagType } from '../schema/indicator.types';
@@ -12,17 +13,31 @@ import { Context } from '../server/context';
 
 /**
  * A cursor is the stable key of the last flag shown (code, subject key; a code has one subject type),
- * not its position: a page after it starts at the next key in list order, so pages stay in step when
- * flags are raised or cleared between requests.
+ * not its position, with the token of the list its page was cut from (src/indicators/flag-lists.ts):
+ * the next page is cut from the same list, not computed again, and when that list is gone, from the
+ * list computed again, after the key, so pages stay in step when flags are raised or cleared.
  */
-function encodeCursor(f: Flag): string {
-  return Buffer.from(`flag:${f.code}:${f.subjectKey}`).toString('base64url');
+/** The token of a cursor whose list was not kept (its page was the last). */
+const NO_LIST = 'none';
+
+function encodeCursor(f: Flag, token: string): string {
+  return Buffer.from(`flags:${token}:${f.code}:${f.subjectKey}`).toString('base64url');
 }
 
-function decodeCursor(cursor: string): { code: string; subjectKey: string } {
-  const m = /^flag:([A-Z_]+):(.*)$/s.exec(Buffer.from(cursor, 'base64url').toString());
-  if (!m) throw new IndicatorError('INVALID_RANGE', 'after is not a cursor of this list', 'after');
-  return { code: m[1], subjectKey: m[2] };
+interface Cursor {
+  token: string | null;
+  code: string;
+  subjectKey: string;
+}
+
+function decodeCursor(cursor: string): Cursor {
+  const text = Buffer.from(cursor, 'base64url').toString();
+  const m = /^flags:([A-Za-z0-9_-]+):([A-Z_]+):(.*)$/s.exec(text);
+  if (m) return { token: m[1], code: m[2], subjectKey: m[3] };
+  // a cursor of the form before lists were kept: the key alone
+  const old = /^flag:([A-Z_]+):(.*)$/s.exec(text);
+  if (!old) throw new IndicatorError('INVALID_RANGE', 'after is not a cursor of this list', 'after');
+  return { token: null, code: old[1], subjectKey: old[2] };
 }
 
 /** Whether `f` comes after the key in list order (code, then subject key, as compareFlags). */
@@ -38,32 +53,40 @@ export class FlagsResolver {
       'Every flag raised as of a date, from what the hub knew on it; in code, subject type, key order.',
   })
   async flags(@Args() args: FlagsArgs, @Ctx() ctx: Context): Promise<FlagConnection> {
-    // narrowed or pseudonymised for the caller, then in the list's order again (pseudonyms sort anew)
-    const all = (
-      await visibleFlags(
-        ctx.db.dataSource,
-        ctx.principal,
-        await computeFlags(ctx.db.dataSource, ctx.principal, {
-          asOf: args.asOf,
-          authority: args.authority,
-          codes: args.codes,
-          subjectType: args.subjectType,
-        }),
-      )
-    ).sort(compareFlags);
     const after = args.after ? decodeCursor(args.after) : null;
-    const start = after ? all.findIndex((f) => isAfter(f, after)) : 0;
-    const from = start === -1 ? all.length : start;
-    const page = all.slice(from, from + args.first);
-    const edges = page.map((f) => ({ cursor: encodeCursor(f), node: toFlagType(f) }));
+    const question = {
+      asOf: args.asOf,
+      authority: args.authority ?? null,
+      codes: args.codes ?? null,
+      subjectType: args.subjectType ?? null,
+    };
+    const key = listKey(ctx.principal, question);
+    const kept = after?.token ? flagLists.get(after.token, key) : undefined;
+    // narrowed or pseudonymised for the caller, then in the list's order again (pseudonyms sort anew)
+    const list =
+      kept ??
+      (
+        await visibleFlags(
+          ctx.db.dataSource,
+          ctx.principal,
+          await computeFlags(ctx.db.dataSource, ctx.principal, question),
+        )
+      ).sort(compareFlags);
+    const start = after ? list.findIndex((f) => isAfter(f, after)) : 0;
+    const from = start === -1 ? list.length : start;
+    const page = list.slice(from, from + args.first);
+    // a list with pages after this one is kept for them; a cursor of a list not kept names none
+    const more = from + page.length < list.length;
+    const token = kept && after?.token ? after.token : more ? flagLists.put(key, list) : NO_LIST;
+    const edges = page.map((f) => ({ cursor: encodeCursor(f, token), node: toFlagType(f) }));
     return {
       edges,
       nodes: edges.map((e) => e.node),
       pageInfo: {
-        hasNextPage: from + page.length < all.length,
+        hasNextPage: more,
         endCursor: edges.length ? edges[edges.length - 1].cursor : null,
       },
-      totalCount: all.length,
+      totalCount: list.length,
     };
   }
 

@@ -61,6 +61,63 @@ describe('flags, indicators and settings over GraphQL', () => {
     expect(bad.errors?.[0].message).toMatch(/not a cursor/);
   });
 
+  it("cuts the pages after the first from the first page's list: a flag raised between pages shows in the next traversal", async () => {
+    const list = `query($after: String) {
+      flags(asOf: "2026-03-02", first: 12, after: $after) {
+        totalCount pageInfo { hasNextPage endCursor } nodes { code subjectKey }
+      }
+    }`;
+    const everyPage = async (token: string, first: GraphQLResponse) => {
+      const nodes = [...first.data.flags.nodes];
+      let page = first;
+      while (page.data.flags.pageInfo.hasNextPage) {
+        page = await api.gqlAs(token, list, { after: page.data.flags.pageInfo.endCursor });
+        expect(page.errors).toBeUndefined();
+        nodes.push(...page.data.flags.nodes);
+      }
+      return { nodes, totalCount: page.data.flags.totalCount as number };
+    };
+    const [{ upn, school_id }]: { upn: string; school_id: number }[] = await api.db.dataSource.query(
+      `SELECT upn, school_id FROM pupil WHERE school_id IS NOT NULL AND NOT home_educated
+         AND alp_is_compulsory_age(date_of_birth, '2026-03-02') ORDER BY upn LIMIT 1`,
+    );
+    const before = await api.gql(list, {});
+    try {
+      // the pupil leaves their school's roll between the first page and the next
+      await api.db.dataSource.query('UPDATE pupil SET school_id = NULL WHERE upn = $1', [upn]);
+      const traversal = await everyPage(api.adminToken, before);
+      expect(traversal.totalCount).toBe(30);
+      expect(traversal.nodes).toHaveLength(30);
+      expect(traversal.nodes).not.toContainEqual({ code: 'NOT_ON_ROLL', subjectKey: upn });
+      // a new traversal computes the list again
+      const fresh = await everyPage(api.adminToken, await api.gql(list, {}));
+      expect(fresh.nodes).toContainEqual({ code: 'NOT_ON_ROLL', subjectKey: upn });
+      expect(fresh.totalCount).toBe(31);
+    } finally {
+      await api.db.dataSource.query('UPDATE pupil SET school_id = $2 WHERE upn = $1', [upn, school_id]);
+    }
+  });
+
+  it('reads a kept list only for the caller and question it was computed for', async () => {
+    const list = `query($after: String, $authority: String) {
+      flags(asOf: "2026-03-02", first: 5, after: $after, authority: $authority) {
+        totalCount nodes { authorities }
+      }
+    }`;
+    const first = await api.gql(`{ flags(asOf: "2026-03-02", first: 5) { pageInfo { endCursor } } }`);
+    const cursor = first.data.flags.pageInfo.endCursor;
+    const officer = await api.tokenFor('la_officer', { authorities: ['801'] });
+    const theirs = await api.gqlAs(officer, list, { after: cursor });
+    expect(theirs.errors).toBeUndefined();
+    const own = await api.gqlAs(officer, list, {});
+    expect(theirs.data.flags.totalCount).toBe(own.data.flags.totalCount);
+    for (const f of theirs.data.flags.nodes) expect(f.authorities).toContain('801');
+    // the same caller with another question: that question's list
+    const narrower = await api.gql(list, { after: cursor, authority: '802' });
+    const of802 = await api.gql(list, { authority: '802' });
+    expect(narrower.data.flags.totalCount).toBe(of802.data.flags.totalCount);
+  });
+
   it('filters by authority, code and subject type', async () => {
     const res = await api.gql(`{
       flags(asOf: "2026-11-03", authority: "801", codes: [OVERRUN, SAFEGUARDING_GAP], first: 50) {
