@@ -82,7 +82,7 @@ export async function keepPoints(db: Queryable, opts: KeepOptions = {}): Promise
     const { stored } = await readPoints(db, laCodes, dates);
     const missing = dates.filter((d) => !stored.has(d));
     let done = 0;
-    for (const chunk of consecutiveRuns(missing, chunkDays)) {
+    for (const chunk of newestFirst(missing, chunkDays)) {
       if (opts.signal?.aborted) return { scopes: scopes.length, days: dates.length, computed, stopped: true };
       // reads the store again (and its time): a chunk stores what it computed unless history was rewritten meanwhile
       await seriesFigures(db, laCodes, chunk, 1, opts.lanes);
@@ -99,12 +99,15 @@ export async function keepPoints(db: Queryable, opts: KeepOptions = {}): Promise
   return { scopes: scopes.length, days: dates.length, computed, stopped: false };
 }
 
-/** `dates` (ascending) cut into runs of consecutive days, each of at most `size`. */
-function consecutiveRuns(dates: string[], size: number): string[][] {
+/**
+ * `dates` (ascending) cut into runs of consecutive days of at most `size`, each run ascending, the
+ * newest run first: the points of this academic year are the ones asked for most.
+ */
+function newestFirst(dates: string[], size: number): string[][] {
   const runs: string[][] = [];
-  for (const d of dates) {
+  for (const d of [...dates].reverse()) {
     const run = runs[runs.length - 1];
-    if (run && run.length < size && addDays(run[run.length - 1], 1) === d) run.push(d);
+    if (run && run.length < size && addDays(run[0], -1) === d) run.unshift(d);
     else runs.push([d]);
   }
   return runs;

@@ -123,7 +123,8 @@ describe('the keeper of series points', () => {
       onChunk: () => controller.abort(),
     });
     expect(result).toMatchObject({ computed: 3, stopped: true });
-    expect(await storedDates(db)).toEqual(['2026-04-16', '2026-04-17', '2026-04-18']);
+    // newest first
+    expect(await storedDates(db)).toEqual(['2026-04-23', '2026-04-24', '2026-04-25']);
   });
 
   it('runs in the server: a pass on demand stores the points; stop waits for it', async () => {
