@@ -12,6 +12,7 @@ import { DeleteAndErase1765700000000 } from './1765700000000-DeleteAndErase';
 import { IndicatorPoints1765800000000 } from './1765800000000-IndicatorPoints';
 import { ChangedSinceByMax1765900000000 } from './1765900000000-ChangedSinceByMax';
 import { AttendanceWeek1766000000000 } from './1766000000000-AttendanceWeek';
+import { IndicatorScopes1766200000000 } from './1766200000000-IndicatorScopes';
 
 /** Every migration, in order. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   IndicatorPoints1765800000000,
   ChangedSinceByMax1765900000000,
   AttendanceWeek1766000000000,
+  IndicatorScopes1766200000000,
 ];

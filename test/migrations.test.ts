@@ -30,6 +30,7 @@ const TABLES = [
   'import_run',
   'indicator_point',
   'indicator_point_forget',
+  'indicator_scope',
   'setting_change',
   'user_session',
   ...VERSIONED.flatMap((t) => [t, `${t}_version`]),

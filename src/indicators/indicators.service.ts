@@ -20,7 +20,7 @@ import { computeFlags, countFlags, flagRows, SharedComputation } from './flags.s
 import { IndicatorError } from './indicator-error';
 import { Queryable, queryAnalytics } from './queryable';
 import { FLAG_DEFINITIONS } from './registry';
-import { PointFigures, readPoints, storePoints } from './series-points';
+import { noteScopeAsked, PointFigures, readPoints, storePoints } from './series-points';
 import {
   GivenYearRates,
   givenParameters,
@@ -484,6 +484,7 @@ export async function computeSeries(
   const dc = disclosureFor(principal);
   requireRole(principal, INDICATOR_READERS, 'read authority-wide indicators');
   const laCodes = await authoritiesInScope(db, principal, query.authority);
+  await noteScopeAsked(db, laCodes);
   const figures = await seriesFigures(db, laCodes, dates, 7);
   return dates.map((date, i) => ({
     date,

@@ -27,13 +27,12 @@ const ASKED_WITHIN_DAYS = 60;
 
 /**
  * The scopes kept: every authority together (null), each authority alone, and any other set of
- * authorities a series was asked for (a point stored) in the last 60 days.
+ * authorities a series was asked for in the last 60 days (noteScopeAsked).
  */
 export async function keptScopes(db: Queryable): Promise<(string[] | null)[]> {
   const authorities: { la_code: string }[] = await db.query('SELECT la_code FROM authority ORDER BY la_code');
   const asked: { scope: string }[] = await db.query(
-    `SELECT DISTINCT scope FROM indicator_point
-     WHERE computed_at > now() - make_interval(days => $1) ORDER BY scope`,
+    `SELECT scope FROM indicator_scope WHERE asked_at > now() - make_interval(days => $1) ORDER BY scope`,
     [ASKED_WITHIN_DAYS],
   );
   const scopes = new Map<string, string[] | null>([['*', null]]);

@@ -110,6 +110,19 @@ export async function storePoints(
   );
 }
 
+/**
+ * Notes that a series was asked for the scope, for the keeper (points-keeper.ts), at most once an
+ * hour per scope so that a busy trends page does not write on every view.
+ */
+export async function noteScopeAsked(db: Queryable, laCodes: string[] | null): Promise<void> {
+  await db.query(
+    `INSERT INTO indicator_scope (scope) VALUES ($1)
+     ON CONFLICT (scope) DO UPDATE SET asked_at = now()
+     WHERE indicator_scope.asked_at < now() - interval '1 hour'`,
+    [scopeKey(laCodes)],
+  );
+}
+
 /** Forgets every stored point: called after a change that rewrote history has committed. */
 export async function forgetIndicatorPoints(db: Queryable): Promise<void> {
   await db.query('SELECT alp_forget_indicator_points()');

@@ -86,10 +86,13 @@ describe('the keeper of series points', () => {
   });
 
   it('keeps a set of authorities a series was asked for, and computes again what was forgotten', async () => {
-    await db.dataSource.query(
-      `INSERT INTO indicator_point (scope, as_of, rules, figures) VALUES ('801,802', '2026-04-16', 'other', '{}')`,
-    );
+    const officer = { ...admin, role: 'la_officer' as const, authorities: ['802', '801'] };
+    await computeSeries(db.dataSource, officer, { from: DAYS.from, to: DAYS.from });
     expect((await keptScopes(db.dataSource)).map(scopeKey)).toEqual(['*', '801', '802', '801,802']);
+    // the keeper's own points do not make a set look asked for: only a series does, within 60 days
+    await db.dataSource.query(`UPDATE indicator_scope SET asked_at = now() - interval '61 days'`);
+    expect((await keptScopes(db.dataSource)).map(scopeKey)).toEqual(['*', '801', '802']);
+    await db.dataSource.query(`UPDATE indicator_scope SET asked_at = now()`);
     await db.dataSource.query('SELECT alp_forget_indicator_points()');
     expect(await storedDates(db)).toEqual([]);
     const result = await keepPoints(db.dataSource, DAYS);
