@@ -33,7 +33,7 @@ const envSchema = z.object({
    * Minutes between the server's passes keeping a stored series point for every ended day
    * (src/server/points-keeper.job.ts); 0 turns the keeper off (a series then computes what it lacks).
    */
-  KEEP_POINTS_MINUTES: z.coerce.number().min(0).default(10),
+  KEEP_POINTS_MINUTES: z.coerce.number().min(0).default(1),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
