@@ -1,15 +1,10 @@
-import path from 'node:path';
-import { CliEnvironment, createCliEnvironment } from '../support/cli';
-
-const EXAMPLE = path.join(__dirname, '../../spec/example');
+import { CliEnvironment, createCliEnvironmentWithExample } from '../support/cli';
 
 /** `npx alp-hub keep-points` on the worked example, as an operator types it. */
 describe('alp-hub keep-points', () => {
   let cli: CliEnvironment;
   beforeAll(async () => {
-    cli = await createCliEnvironment();
-    const imported = await cli.run('import', EXAMPLE, '--known-at', '2025-09-01T00:00:00Z');
-    expect(imported.exitCode).toBe(0);
+    cli = await createCliEnvironmentWithExample();
   });
   afterAll(() => cli.close());
 

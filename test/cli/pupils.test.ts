@@ -1,16 +1,12 @@
-import path from 'node:path';
-import { CliEnvironment, createCliEnvironment } from '../support/cli';
+import { CliEnvironment, createCliEnvironmentWithExample } from '../support/cli';
 
-const EXAMPLE = path.join(__dirname, '../../spec/example');
 const UPN = 'A802200025001';
 
 /** `npx alp-hub pupils erase` and `pupils retention` on the worked example, as an administrator types them. */
 describe('alp-hub pupils', () => {
   let cli: CliEnvironment;
   beforeAll(async () => {
-    cli = await createCliEnvironment();
-    const imported = await cli.run('import', EXAMPLE, '--known-at', '2025-09-01T00:00:00Z');
-    expect(imported.exitCode).toBe(0);
+    cli = await createCliEnvironmentWithExample();
   });
   afterAll(() => cli.close());
 

@@ -10,19 +10,11 @@ import { startPointsKeeper } from '../../src/server/points-keeper.job';
 import { updateSettings } from '../../src/settings/settings.service';
 import { createTestDatabase } from '../support/database';
 import { importAsHistory } from '../support/example';
+import { storedDates } from '../support/points';
 
 const admin = localAdministrator();
 /** Ten days of the worked example, a Thursday to a Saturday. */
 const DAYS = { from: '2026-04-16', to: '2026-04-25' };
-
-async function storedDates(db: Database, scope = '*'): Promise<string[]> {
-  const rows: { as_of: string }[] = await db.dataSource.query(
-    `SELECT as_of::text FROM indicator_point
-     WHERE scope = $1 AND computed_at > alp_points_forgotten_at() ORDER BY as_of`,
-    [scope],
-  );
-  return rows.map((r) => r.as_of);
-}
 
 function everyDay(from: string, to: string): string[] {
   const days: string[] = [];

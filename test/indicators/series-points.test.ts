@@ -7,6 +7,7 @@ import { importFile } from '../../src/ingest';
 import { erasePupil } from '../../src/records/erasure.service';
 import { createTestDatabase } from '../support/database';
 import { EXAMPLE, EXAMPLE_KNOWN_AT, exampleCsv, importAsHistory } from '../support/example';
+import { storedDates } from '../support/points';
 
 const admin = localAdministrator();
 const RANGE = { from: '2026-03-30', to: '2026-05-25' };
@@ -20,15 +21,6 @@ async function expectSnapshots(db: Database, series: SeriesPoint[], authority?: 
       flags: snapshot.flagCounts,
     });
   }
-}
-
-async function storedDates(db: Database, scope = '*'): Promise<string[]> {
-  const rows: { as_of: string }[] = await db.dataSource.query(
-    `SELECT as_of::text FROM indicator_point
-     WHERE scope = $1 AND computed_at > alp_points_forgotten_at() ORDER BY as_of`,
-    [scope],
-  );
-  return rows.map((r) => r.as_of);
 }
 
 /** One mark (`date,session,code,recorded_at`) of the example's first placement, imported. */

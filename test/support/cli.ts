@@ -73,3 +73,15 @@ export async function createCliEnvironment(
     },
   };
 }
+
+/** A CLI environment with the worked example imported as its README says (known from 2025-09-01). */
+export async function createCliEnvironmentWithExample(): Promise<CliEnvironment> {
+  const cli = await createCliEnvironment();
+  const example = path.resolve(__dirname, '../../spec/example');
+  const imported = await cli.run('import', example, '--known-at', '2025-09-01T00:00:00Z');
+  if (imported.exitCode !== 0) {
+    await cli.close();
+    throw new Error(`the example was not imported: ${imported.stderr}`);
+  }
+  return cli;
+}
