@@ -1,7 +1,7 @@
 import { addDays, daysBetween, londonToday } from '../domain/dates';
 import { MAX_SERIES_POINTS, seriesFigures } from './indicators.service';
 import type { Queryable } from './queryable';
-import { readPoints, scopeKey } from './series-points';
+import { scopeKey, storedDays } from './series-points';
 
 /**
  * Keeps a stored point (series-points.ts) for every day that has ended, per scope, so that a series
@@ -78,7 +78,7 @@ export async function keepPoints(db: Queryable, opts: KeepOptions = {}): Promise
   const chunkDays = Math.max(1, opts.chunkDays ?? 14);
   let computed = 0;
   for (const laCodes of scopes) {
-    const { stored } = await readPoints(db, laCodes, dates);
+    const stored = await storedDays(db, laCodes, dates);
     const missing = dates.filter((d) => !stored.has(d));
     let done = 0;
     for (const chunk of newestFirst(missing, chunkDays)) {

@@ -66,6 +66,22 @@ export function storable(date: string, today: string = londonToday()): boolean {
   return date < addDays(today, -1);
 }
 
+/** The points a series may read: $1 the scope, $2 the dates, $3 the rules' fingerprint. */
+const READABLE = `scope = $1 AND as_of = ANY ($2::date[]) AND rules = $3 AND computed_at > alp_points_forgotten_at()`;
+
+/** Which of `dates` have a point stored for the scope that a series would read (readPoints). */
+export async function storedDays(
+  db: Queryable,
+  laCodes: string[] | null,
+  dates: string[],
+): Promise<Set<string>> {
+  const rows: { as_of: string }[] = await db.query(
+    `SELECT as_of::text AS as_of FROM indicator_point WHERE ${READABLE}`,
+    [scopeKey(laCodes), dates, rulesFingerprint()],
+  );
+  return new Set(rows.map((r) => r.as_of));
+}
+
 /**
  * The stored points of `dates` for the scope, and the database's time when they were read: a point
  * computed from now on is stored with that time, and only if history was not rewritten since.
@@ -78,9 +94,7 @@ export async function readPoints(
   const [row]: { started_at: string; points: { asOf: string; figures: PointFigures }[] }[] = await db.query(
     `SELECT clock_timestamp()::text AS started_at,
             (SELECT coalesce(json_agg(json_build_object('asOf', as_of::text, 'figures', figures)), '[]')
-             FROM indicator_point
-             WHERE scope = $1 AND as_of = ANY ($2::date[]) AND rules = $3
-               AND computed_at > alp_points_forgotten_at()) AS points`,
+             FROM indicator_point WHERE ${READABLE}) AS points`,
     [scopeKey(laCodes), dates, rulesFingerprint()],
   );
   return {
