@@ -15,15 +15,16 @@ import { YEAR_RATES_PLACEHOLDER } from '../year-rates';
  * A LEFT JOIN LATERAL giving `le.session_date` and `le.skey` of placement `placementId`'s latest
  * possible session known on the date ($1) and not coded N or O, on or after the day `since` when given
  * (null: none); sessions sort by date, then AM before PM, as skey = days since 2000-01-01 times 2, plus
- * 1 for PM. One backward probe.
+ * 1 for PM. One backward probe; none when `only` (on the outer row's columns) is false.
  */
-function latestExplained(placementId: string, since?: string): string {
+function latestExplained(placementId: string, since?: string, only?: string): string {
   return `LEFT JOIN LATERAL (
     SELECT a.session_date,
            (a.session_date - DATE '2000-01-01') * 2 + CASE a.session WHEN 'PM' THEN 1 ELSE 0 END AS skey
     FROM ${ATTENDANCE_TABLE} a
     WHERE a.placement_id = ${placementId} AND a.session_date <= $1::date AND a.code NOT IN ('N', 'O')
       ${since ? `AND a.session_date >= coalesce(${since}, DATE '-infinity')` : ''}
+      ${only ? `AND ${only}` : ''}
       AND a.code = ANY (ARRAY(SELECT code FROM attendance_code WHERE possible_session))
       AND ${knownOn('a', '$1::date')}
     ORDER BY a.session_date DESC, a.session DESC
@@ -136,7 +137,8 @@ last_explained AS MATERIALIZED (
          greatest(re.skey, max(le.skey) OVER (PARTITION BY up.pupil_id)) AS last_skey
   FROM unexplained_placements up
   JOIN reach_explained re ON re.pupil_id = up.pupil_id
-  ${latestExplained('up.id', 're.session_date')}
+  -- the placements reaching furthest were probed in reach_explained, whose result re holds
+  ${latestExplained('up.id', 're.session_date', 'up.reach < up.pupil_reach')}
   WHERE re.session_date IS NULL OR up.reach >= re.session_date
 ),
 unexplained_runs AS (
