@@ -118,6 +118,7 @@ export async function runImport(
       if (!rejected) {
         console.log(`imported ${results.length} file${results.length === 1 ? '' : 's'}`);
         if (firstImport) console.log(KNOWN_FROM_NOW);
+        if (knownAt) console.log(POINTS_FORGOTTEN);
         return 0;
       }
       await reportRejected(rejected.file, rejected.result);
@@ -143,6 +144,7 @@ export async function runImport(
     if (result.errors.length > 0) return reportRejected(target, result);
     console.log(describe(target, result));
     if (firstImport) console.log(KNOWN_FROM_NOW);
+    if (knownAt) console.log(POINTS_FORGOTTEN);
     return 0;
   } catch (err) {
     // a bug is not a rejected file: it goes on to the top level, which reports it as unexpected
@@ -159,6 +161,8 @@ export async function runImport(
 }
 
 const KNOWN_FROM_NOW = `These records are known from now: "as of" a past date the hub does not see them. To load past data as the history it was, import it with --known-at <timestamp> (an administrator; see docs/history.md).`;
+
+const POINTS_FORGOTTEN = `A back-load changes what the hub knew on past days: the stored series points are computed again, by the running server within minutes, or now with \`npx alp-hub keep-points\` (docs/operations.md).`;
 
 /** --known-at as an instant; a timestamp the import formats accept, never in the future (checked by the import). */
 function knownAtOption(raw: string | undefined): Date | undefined {

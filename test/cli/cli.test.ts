@@ -28,6 +28,7 @@ describe('alp-hub CLI', () => {
     expect(first.stderr).toBe('');
     expect(first.exitCode).toBe(0);
     expect(first.stdout).not.toMatch(/known from now/);
+    expect(first.stdout.split('\n').at(-1)).toMatch(/^A back-load changes .* alp-hub keep-points/);
     const again = await cli.run('import', EXAMPLE);
     expect(again.exitCode).toBe(0);
     expect(again.stdout).toMatch(/attendance/);
