@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { recordAudit } from '../audit/audit.service';
 import type { Queryable } from '../indicators/queryable';
+import { preparedQuery } from '../db/prepared-query';
 import { AuthError } from './auth-error';
 import { requireAdmin } from './policy';
 import type { Principal } from './principal';
@@ -83,7 +84,9 @@ export async function principalOfToken(
   from: { address?: string | null; client?: string | null },
 ): Promise<Principal | null> {
   if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return null;
-  const [row]: PrincipalRow[] = await db.query(
+  const [row] = await preparedQuery<PrincipalRow>(
+    db,
+    'alp_principal_of_token',
     `WITH t AS (
        SELECT id, user_id, last_used_at FROM api_token
        WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > now()
