@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { recordAudit } from '../audit/audit.service';
-import type { Queryable } from '../indicators/queryable';
 import { preparedQuery } from '../db/prepared-query';
+import type { Queryable } from '../indicators/queryable';
 import { AuthError } from './auth-error';
 import { requireAdmin } from './policy';
 import type { Principal } from './principal';

@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import { Principal } from '../auth/principal';
 import { Database } from '../db/database';
 import { AuthorityService } from '../records/authority.service';
-import { ListedPlacement, PlacementService, Properties } from '../records/placement.service';
+import { ListedPlacement, PlacementService } from '../records/placement.service';
 import { PlacementPlanService } from '../records/placement-plan.service';
 import { ProviderService } from '../records/provider.service';
 import { PupilService } from '../records/pupil.service';
@@ -128,33 +128,22 @@ export function readWith<T>(parent: object, field: string): T | null | undefined
  * The API object of a placement a list read, with the records read with it (those `include` asked
  * for) attached (`readWith`), so that the fields below the list read nothing more. A pupil it leaves
  * out is one the pupil scope does not let the caller read: the loader would answer null for it as
- * well. A record read with every column also goes into the loaders, so that any other path to it in
- * the query gets the same object; one read with only the columns its fields need stays with its
- * placement, where nothing asks it for more.
+ * well. The records hold only the columns the list's fields read (src/resolvers/read-properties.ts),
+ * so they stay with their placement and never go into the loaders, which other paths of the query
+ * share.
  */
 export function listedPlacementType(
-  loaders: Loaders,
   row: ListedPlacement,
   include: { pupil?: boolean; school?: boolean; provider?: boolean },
-  properties: { pupil?: Properties; school?: Properties; provider?: Properties },
 ): PlacementType {
   const placement = toPlacementType(row.placement);
   const together: Record<string, unknown> = {};
   if (include.pupil) {
     const pupil = row.pupil && toPupilType(row.pupil);
     together.pupil = pupil;
-    if (pupil && !properties.pupil) loaders.pupil.prime(pupil.id, pupil);
-    if (pupil && include.school) {
-      const school = row.school && toSchoolType(row.school);
-      readTogether.set(pupil, { school });
-      if (school && !properties.school) loaders.school.prime(school.id, school);
-    }
+    if (pupil && include.school) readTogether.set(pupil, { school: row.school && toSchoolType(row.school) });
   }
-  if (include.provider) {
-    const provider = row.provider && toProviderType(row.provider);
-    together.provider = provider;
-    if (provider && !properties.provider) loaders.provider.prime(provider.id, provider);
-  }
+  if (include.provider) together.provider = row.provider && toProviderType(row.provider);
   readTogether.set(placement, together);
   return placement;
 }

@@ -72,7 +72,7 @@ export class PlacementResolver {
       args,
       { ...include, properties },
     );
-    return connectionOf(page, (r) => listedPlacementType(ctx.loaders, r, include, properties));
+    return connectionOf(page, (r) => listedPlacementType(r, include));
   }
 
   @Allow('admin', 'la_officer', 'school', 'provider')
