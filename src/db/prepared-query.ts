@@ -17,12 +17,15 @@ export async function preparedQuery<R>(
 ): Promise<R[]> {
   if (!(db instanceof DataSource)) return db.query(sql, values as unknown[]);
   db.logger.logQuery(sql, values as unknown[]);
+  // not pool.query: it destroys the connection after any failed statement, and with it the prepared ones
+  const client = await ((db.driver as PostgresDriver).master as Pool).connect();
   try {
-    const pool = (db.driver as PostgresDriver).master as Pool;
-    const result = await pool.query({ name, text: sql, values: values as unknown[] });
+    const result = await client.query({ name, text: sql, values: values as unknown[] });
     return result.rows as R[];
   } catch (err) {
     db.logger.logQueryError(err as Error, sql, values as unknown[]);
     throw new QueryFailedError(sql, values as unknown[], err as Error);
+  } finally {
+    client.release();
   }
 }
