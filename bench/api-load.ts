@@ -147,6 +147,13 @@ function rssMb(pid: number): number {
   return Math.round(kb / 1024);
 }
 
+/** CPU seconds (user + system, all threads) one process has used so far (Linux /proc, 100 ticks a second). */
+function processCpuSeconds(pid: string): number {
+  // the fields after the command name, which is in parentheses and may hold spaces
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 /**
  * CPU seconds (user + system) the server and its workers have used so far: per request, a figure that
  * the machine's other load changes much less than requests per second.
@@ -156,13 +163,41 @@ function cpuSeconds(pid: number): number {
     .trim()
     .split(/\s+/)
     .filter(Boolean);
-  let ticks = 0;
-  for (const p of [String(pid), ...children]) {
-    // the fields after the command name, which is in parentheses and may hold spaces
-    const fields = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1].split(' ');
-    ticks += Number(fields[11]) + Number(fields[12]);
+  return [String(pid), ...children].reduce((s, p) => s + processCpuSeconds(p), 0);
+}
+
+/**
+ * CPU seconds (user + system) used so far by the database's backends serving `dbName` (the server's
+ * pool), read from /proc: null when PostgreSQL is not on this machine or its processes are not
+ * readable. Backends that are gone by the second reading are left out of both.
+ */
+async function backendCpu(serverUrl: string, dbName: string): Promise<Map<number, number> | null> {
+  const c = new Client({ connectionString: serverUrl });
+  await c.connect();
+  try {
+    const r = await c.query<{ pid: number }>(
+      'SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+      [dbName],
+    );
+    const ticks = new Map<number, number>();
+    for (const { pid } of r.rows) ticks.set(pid, processCpuSeconds(String(pid)));
+    return ticks;
+  } catch {
+    return null;
+  } finally {
+    await c.end();
   }
-  return ticks / 100;
+}
+
+/** CPU seconds the backends of `before` used since then (those still there). */
+function backendCpuSince(
+  before: Map<number, number> | null,
+  after: Map<number, number> | null,
+): number | null {
+  if (!before || !after) return null;
+  let s = 0;
+  for (const [pid, t] of after) if (before.has(pid)) s += t - (before.get(pid) as number);
+  return s;
 }
 
 /** Transactions of the database so far; each autocommit statement of the server is one. */
@@ -243,10 +278,13 @@ async function main(): Promise<void> {
           await load(s.url, PLACEMENTS, 10, 3, expectedPlacements); // warm-up: JIT, caches, pool
           const pid = s.child.pid as number;
           const t0 = await transactions(serverUrl, dbName);
+          const b0 = await backendCpu(serverUrl, dbName);
           const c0 = cpuSeconds(pid);
           const placements = await load(s.url, PLACEMENTS, 10, o.seconds, expectedPlacements);
           const c1 = cpuSeconds(pid);
+          const b1 = await backendCpu(serverUrl, dbName);
           const t1 = await transactions(serverUrl, dbName);
+          const database = backendCpuSince(b0, b1);
           const c2 = cpuSeconds(pid);
           const indicators = await load(s.url, INDICATORS, 20, o.seconds, expectedIndicators);
           const c3 = cpuSeconds(pid);
@@ -258,6 +296,9 @@ async function main(): Promise<void> {
               // the statistics reader's own transaction (one per reading) is subtracted
               statementsPerRequest: Number(((t1 - t0 - 1) / placements.requests).toFixed(2)),
               serverCpuMsPerRequest: Number((((c1 - c0) * 1000) / placements.requests).toFixed(1)),
+              // the database's side: its backends serving the server's pool, when they are readable here
+              databaseCpuMsPerRequest:
+                database === null ? null : Number(((database * 1000) / placements.requests).toFixed(1)),
             },
             indicators: {
               ...indicators,

@@ -1,4 +1,4 @@
-import { escapeLiteral, Pool } from 'pg';
+import { escapeLiteral, Pool, PoolClient } from 'pg';
 import {
   DataSource,
   EntityManager,
@@ -73,10 +73,26 @@ function settingsSql(wall: RowWall): string {
 }
 
 /**
+ * The statements `readBehindWall` prepared on each pooled connection: text, name, least recently used
+ * first. A prepared statement keeps its plan, so a read that comes again is neither parsed nor planned
+ * again (planning the policies' subqueries is a good part of a short read's cost). The policies read
+ * the wall from the transaction's settings when they run, so one plan serves every caller.
+ */
+const preparedOn = new WeakMap<PoolClient, Map<string, string>>();
+/** Prepared statements kept per connection; the least recently used one is deallocated beyond. */
+export const MAX_PREPARED = 64;
+/** Statement names are unique in the process, so a name left by a failed message never collides. */
+const PREPARED_PREFIX = 'alp_wall_';
+let lastName = 0;
+
+/**
  * Runs one read statement behind the wall in one round trip: `BEGIN`, the wall's settings, the read
- * and `ROLLBACK` go as one simple-protocol message, the values inlined as escaped literals. When the
- * read fails, PostgreSQL skips the rest of the message and leaves the transaction aborted: it is rolled
- * back before the connection goes back to the pool, and a connection on which even that fails is
+ * and `ROLLBACK` go as one simple-protocol message, the values inlined as escaped literals. The read is
+ * a statement prepared on the connection (`PREPARE` in the first message that runs it there, then
+ * `EXECUTE` with the values as arguments); prepared statements outlive transactions, so the rollback
+ * keeps it. When the read fails, PostgreSQL skips the rest of the message and leaves the transaction
+ * aborted: it is rolled back before the connection goes back to the pool, the connection's prepared
+ * statements are checked against what is known of them, and a connection on which that fails is
  * destroyed rather than reused, so that no role or setting outlives the read. Inside a caller's
  * transaction it goes through `behindWall` (a savepoint) instead. Returns the read's rows.
  */
@@ -89,23 +105,62 @@ export async function readBehindWall<R>(
   const own = db instanceof DataSource || !db.queryRunner || db.queryRunner.isReleased;
   if (!own) return behindWall(db, wall, (m) => m.query(sql, values as unknown[]));
   const ds = db instanceof DataSource ? db : db.dataSource;
-  const message = `BEGIN; ${settingsSql(wall)}; ${inlineParameters(sql, values)}; ROLLBACK`;
   const client = await ((ds.driver as PostgresDriver).master as Pool).connect();
+  let prepared = preparedOn.get(client);
+  if (!prepared) {
+    prepared = new Map();
+    preparedOn.set(client, prepared);
+  }
+  let name = prepared.get(sql);
+  let prepare = '';
+  if (name) prepared.delete(sql);
+  else {
+    name = `${PREPARED_PREFIX}${++lastName}`;
+    prepare = `PREPARE ${name} AS ${sql}; `;
+    if (prepared.size >= MAX_PREPARED) {
+      const [oldest, oldName] = prepared.entries().next().value as [string, string];
+      prepared.delete(oldest);
+      prepare = `DEALLOCATE ${oldName}; ${prepare}`;
+    }
+  }
+  const args = values.length ? `(${values.map((_v, i) => `$${i + 1}`).join(', ')})` : '';
+  const read = inlineParameters(`EXECUTE ${name}${args}`, values);
+  const message = `BEGIN; ${settingsSql(wall)}; ${prepare}${read}; ROLLBACK`;
   let broken: Error | undefined;
   try {
-    ds.logger.logQuery(message);
+    ds.logger.logQuery(prepare ? message : `${message} -- ${name}: ${sql}`);
     const results = (await client.query(message)) as unknown as { rows: R[] }[];
-    return results[2].rows;
+    prepared.set(sql, name);
+    return results[results.length - 2].rows;
   } catch (err) {
     ds.logger.logQueryError(err as Error, message);
     // the read's own error is the one to report; a connection that cannot roll back is not reused
-    await client.query('ROLLBACK').catch((e: Error) => {
-      broken = e;
-    });
+    await client
+      .query('ROLLBACK')
+      .then(() => reconcilePrepared(client, prepared))
+      .catch((e: Error) => {
+        broken = e;
+      });
     throw new QueryFailedError(message, [], err as Error);
   } finally {
     client.release(broken);
   }
+}
+
+/**
+ * After a failed message, which of its PREPARE and DEALLOCATE ran is not known: forgets the
+ * statements the connection no longer holds and deallocates those it holds that nothing names.
+ */
+async function reconcilePrepared(client: PoolClient, prepared: Map<string, string>): Promise<void> {
+  const { rows } = await client.query<{ name: string }>(
+    'SELECT name FROM pg_prepared_statements WHERE starts_with(name, $1)',
+    [PREPARED_PREFIX],
+  );
+  const held = new Set(rows.map((r) => r.name));
+  for (const [sql, name] of prepared) if (!held.has(name)) prepared.delete(sql);
+  const named = new Set(prepared.values());
+  const stray = [...held].filter((n) => !named.has(n));
+  if (stray.length) await client.query(stray.map((n) => `DEALLOCATE ${n}`).join('; '));
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { recordAudit } from '../audit/audit.service';
+import { preparedQuery } from '../db/prepared-query';
 import type { Queryable } from '../indicators/queryable';
 import { AuthError } from './auth-error';
 import { requireAdmin } from './policy';
@@ -83,7 +84,9 @@ export async function principalOfToken(
   from: { address?: string | null; client?: string | null },
 ): Promise<Principal | null> {
   if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return null;
-  const [row]: PrincipalRow[] = await db.query(
+  const [row] = await preparedQuery<PrincipalRow>(
+    db,
+    'alp_principal_of_token',
     `WITH t AS (
        SELECT id, user_id, last_used_at FROM api_token
        WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > now()

@@ -113,17 +113,39 @@ export function createLoaders(ctx: { db: Database; principal: Principal }): Load
   };
 }
 
+/** Records read together with the object they belong to, by the object and its field's name. */
+const readTogether = new WeakMap<object, Record<string, unknown>>();
+
 /**
- * Puts the records a placement list read with its page into the loaders, so that the fields below it
- * read nothing more. Only what the loaders would answer themselves: a pupil the caller may read (the
- * list leaves out the others, which the loader then answers null for), schools and providers.
+ * The record that was read with `parent` for its field `field` (null: read, and there is none or the
+ * caller may not see it), or undefined when it was not read with it: then the field reads it itself.
  */
-export function primeListedPlacements(loaders: Loaders, rows: { row: ListedPlacement }[]): void {
-  for (const { row } of rows) {
-    if (row.pupil) loaders.pupil.prime(row.pupil.id, toPupilType(row.pupil));
-    if (row.school) loaders.school.prime(row.school.id, toSchoolType(row.school));
-    if (row.provider) loaders.provider.prime(row.provider.id, toProviderType(row.provider));
+export function readWith<T>(parent: object, field: string): T | null | undefined {
+  return readTogether.get(parent)?.[field] as T | null | undefined;
+}
+
+/**
+ * The API object of a placement a list read, with the records read with it (those `include` asked
+ * for) attached (`readWith`), so that the fields below the list read nothing more. A pupil it leaves
+ * out is one the pupil scope does not let the caller read: the loader would answer null for it as
+ * well. The records hold only the columns the list's fields read (src/resolvers/read-properties.ts),
+ * so they stay with their placement and never go into the loaders, which other paths of the query
+ * share.
+ */
+export function listedPlacementType(
+  row: ListedPlacement,
+  include: { pupil?: boolean; school?: boolean; provider?: boolean },
+): PlacementType {
+  const placement = toPlacementType(row.placement);
+  const together: Record<string, unknown> = {};
+  if (include.pupil) {
+    const pupil = row.pupil && toPupilType(row.pupil);
+    together.pupil = pupil;
+    if (pupil && include.school) readTogether.set(pupil, { school: row.school && toSchoolType(row.school) });
   }
+  if (include.provider) together.provider = row.provider && toProviderType(row.provider);
+  readTogether.set(placement, together);
+  return placement;
 }
 
 /** Forgets everything this request's loaders have cached (after a write, so later reads see it). */

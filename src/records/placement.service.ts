@@ -66,12 +66,20 @@ export type PlacementCreate = { placementRef: string } & Pick<
   Partial<PlacementFields>;
 export type PlacementUpdate = Partial<PlacementFields>;
 
+/** The properties of a record that a read needs (its id always comes); null: every column. */
+export type Properties = readonly string[] | null;
+
 /** Related records a placement list reads with its page (those its query selects). */
 export interface PlacementIncludes {
   pupil?: boolean;
   /** The pupil's school (with `pupil`). */
   school?: boolean;
   provider?: boolean;
+  /**
+   * The properties to read of each record (absent: all). A record read with fewer holds only those,
+   * so it is for the query that asked, not for a cache that other reads share.
+   */
+  properties?: { placement?: Properties; pupil?: Properties; school?: Properties; provider?: Properties };
 }
 
 /**
@@ -151,10 +159,11 @@ export class PlacementService {
     const afterId = page.after ? decodeCursor(page.after) : null;
     if (afterId !== null) where.andWhere('pl.id > :afterId', { afterId });
     const { sql, values } = where.positional();
-    const placement = rawColumns(this.ds, Placement, 'pl');
-    const pupil = rawColumns(this.ds, Pupil, 'p', 'pupil.');
-    const school = rawColumns(this.ds, School, 's', 'school.');
-    const provider = rawColumns(this.ds, Provider, 'pr', 'provider.');
+    const only = include.properties ?? {};
+    const placement = rawColumns(this.ds, Placement, 'pl', '', only.placement);
+    const pupil = rawColumns(this.ds, Pupil, 'p', 'pupil.', only.pupil);
+    const school = rawColumns(this.ds, School, 's', 'school.', only.school);
+    const provider = rawColumns(this.ds, Provider, 'pr', 'provider.', only.provider);
     const withSchool = include.pupil && include.school;
     const select = [placement.select];
     const joins: string[] = [];

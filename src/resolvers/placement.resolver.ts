@@ -2,7 +2,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Ctx, FieldResolver, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Allow } from '../auth/access-rules';
 import { londonToday } from '../domain/dates';
-import { primeListedPlacements } from '../loaders';
+import { listedPlacementType, readWith } from '../loaders';
 import { PlacementService } from '../records/placement.service';
 import { connectionOf } from '../schema/connection.types';
 import { CreatePlacementInput, PlacementsArgs, UpdatePlacementInput } from '../schema/placement.inputs';
@@ -18,6 +18,13 @@ import { PupilType } from '../schema/pupil.types';
 import { LocalDate } from '../schema/scalars';
 import { SchoolType } from '../schema/school.types';
 import { Context } from '../server/context';
+import {
+  PLACEMENT_READS,
+  PROVIDER_READS,
+  PUPIL_READS,
+  propertiesRead,
+  SCHOOL_READS,
+} from './read-properties';
 import { selectedFields } from './selection';
 
 @Resolver(() => PlacementType)
@@ -29,12 +36,23 @@ export class PlacementResolver {
     @Ctx() ctx: Context,
     @Info() info: GraphQLResolveInfo,
   ): Promise<PlacementConnection> {
-    const node = new Set([...selectedFields(info, ['nodes']), ...selectedFields(info, ['edges', 'node'])]);
-    const pupil = new Set([
-      ...selectedFields(info, ['nodes', 'pupil']),
-      ...selectedFields(info, ['edges', 'node', 'pupil']),
-    ]);
-    const page = await new PlacementService(ctx.db.dataSource).list(
+    const below = (...path: string[]) =>
+      new Set([
+        ...selectedFields(info, ['nodes', ...path]),
+        ...selectedFields(info, ['edges', 'node', ...path]),
+      ]);
+    const node = below();
+    const pupil = below('pupil');
+    const ds = ctx.db.dataSource;
+    const include = { pupil: node.has('pupil'), school: pupil.has('school'), provider: node.has('provider') };
+    // only the columns the query's fields read: decoding and sending the rest is most of a list's cost
+    const properties = {
+      placement: propertiesRead(ds, node, PLACEMENT_READS),
+      pupil: propertiesRead(ds, pupil, PUPIL_READS),
+      school: propertiesRead(ds, below('pupil', 'school'), SCHOOL_READS),
+      provider: propertiesRead(ds, below('provider'), PROVIDER_READS),
+    };
+    const page = await new PlacementService(ds).list(
       ctx.principal,
       {
         laCode: args.authority,
@@ -52,10 +70,9 @@ export class PlacementResolver {
         asOf: args.asOf ?? londonToday(),
       },
       args,
-      { pupil: node.has('pupil'), school: pupil.has('school'), provider: node.has('provider') },
+      { ...include, properties },
     );
-    primeListedPlacements(ctx.loaders, page.rows);
-    return connectionOf(page, (r) => toPlacementType(r.placement));
+    return connectionOf(page, (r) => listedPlacementType(r, include));
   }
 
   @Allow('admin', 'la_officer', 'school', 'provider')
@@ -80,13 +97,18 @@ export class PlacementResolver {
   }
 
   @FieldResolver(() => PupilType)
-  async pupil(@Root() placement: PlacementType, @Ctx() ctx: Context): Promise<PupilType | null> {
-    return ctx.loaders.pupil.load(placement.pupilId);
+  pupil(@Root() placement: PlacementType, @Ctx() ctx: Context): PupilType | null | Promise<PupilType | null> {
+    const listed = readWith<PupilType>(placement, 'pupil');
+    return listed !== undefined ? listed : ctx.loaders.pupil.load(placement.pupilId);
   }
 
   @FieldResolver(() => ProviderType)
-  async provider(@Root() placement: PlacementType, @Ctx() ctx: Context): Promise<ProviderType | null> {
-    return ctx.loaders.provider.load(placement.providerId);
+  provider(
+    @Root() placement: PlacementType,
+    @Ctx() ctx: Context,
+  ): ProviderType | null | Promise<ProviderType | null> {
+    const listed = readWith<ProviderType>(placement, 'provider');
+    return listed !== undefined ? listed : ctx.loaders.provider.load(placement.providerId);
   }
 
   @FieldResolver(() => SchoolType, {

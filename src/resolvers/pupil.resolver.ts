@@ -1,6 +1,7 @@
 import { Arg, Args, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Allow } from '../auth/access-rules';
 import { isCompulsoryAge, keyStage, londonToday, ncYear } from '../domain/dates';
+import { readWith } from '../loaders';
 import { PupilService } from '../records/pupil.service';
 import { AuthorityType } from '../schema/authority.types';
 import { connectionOf } from '../schema/connection.types';
@@ -80,7 +81,9 @@ export class PupilResolver {
     nullable: true,
     description: 'School whose roll the pupil is on, if any.',
   })
-  async school(@Root() pupil: PupilType, @Ctx() ctx: Context): Promise<SchoolType | null> {
+  school(@Root() pupil: PupilType, @Ctx() ctx: Context): SchoolType | null | Promise<SchoolType | null> {
+    const listed = readWith<SchoolType>(pupil, 'school');
+    if (listed !== undefined) return listed;
     return pupil.schoolId === null ? null : ctx.loaders.school.load(pupil.schoolId);
   }
 

@@ -3,7 +3,13 @@ import { EntityManager } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { RowWall, rowWall } from '../../src/auth/policy';
 import { localAdministrator, Principal } from '../../src/auth/principal';
-import { behindWall, inlineParameters, READER_ROLE, readBehindWall } from '../../src/auth/row-wall';
+import {
+  behindWall,
+  inlineParameters,
+  MAX_PREPARED,
+  READER_ROLE,
+  readBehindWall,
+} from '../../src/auth/row-wall';
 import { Database } from '../../src/db/database';
 import { importFolder } from '../../src/ingest';
 import { createTestDatabase } from '../support/database';
@@ -294,8 +300,13 @@ describe('without settings the wall fails closed', () => {
   });
 });
 
-/** What each idle connection of the pool is left with: its user and the wall's scope setting. */
-async function idleConnections(): Promise<{ who: string; scope: string; role: string }[]> {
+/**
+ * What each idle connection of the pool is left with: its user, the wall's scope setting, and the
+ * text of each statement `readBehindWall` prepared on it.
+ */
+async function idleConnections(): Promise<
+  { who: string; scope: string; role: string; prepared: string[] }[]
+> {
   const pool = (db.dataSource.driver as PostgresDriver).master as Pool;
   const clients: PoolClient[] = await Promise.all(
     Array.from({ length: pool.idleCount }, () => pool.connect()),
@@ -305,7 +316,9 @@ async function idleConnections(): Promise<{ who: string; scope: string; role: st
       clients.map(async (c) => {
         const r = await c.query(
           `SELECT current_user AS who, coalesce(current_setting('alp.scope', true), '') AS scope,
-                  current_setting('role') AS role`,
+                  current_setting('role') AS role,
+                  ARRAY(SELECT statement FROM pg_prepared_statements
+                         WHERE starts_with(name, 'alp_wall_') ORDER BY name) AS prepared`,
         );
         return r.rows[0];
       }),
@@ -359,10 +372,41 @@ describe('one round trip behind the wall (readBehindWall)', () => {
       expect(c.who).not.toBe(READER_ROLE);
       expect(c.role).toBe('none');
       expect(c.scope).toBe('');
+      // the failed reads' statements were prepared before they failed: none is left behind
+      expect(c.prepared.filter((t) => /api_token|1\/0/.test(t))).toEqual([]);
     }
     // and the connection serves its next user: outside any transaction, as the owner
     const [after] = await db.dataSource.query('SELECT count(*)::int AS n FROM pupil');
     expect(after.n).toBe(pupils.length);
+  });
+
+  test('a statement prepared on a connection answers each later caller behind that caller’s wall', async () => {
+    const sql = ROW_KEYS.placement.sql;
+    const none: RowWall = { scope: 'none' };
+    for (let round = 0; round < 3; round++) {
+      for (const who of ['officer', 'school', 'provider'] as const) {
+        const rows = await readBehindWall<{ key: string }>(db.dataSource, rowWall(PRINCIPALS[who]), sql, []);
+        expect(sorted(rows.map((r) => r.key))).toEqual(expected[who].placements);
+      }
+      expect(await readBehindWall(db.dataSource, none, sql, [])).toEqual([]);
+    }
+    // prepared once on each connection that ran it, not once per read
+    for (const c of await idleConnections())
+      expect(c.prepared.filter((t) => t.includes(sql)).length).toBeLessThanOrEqual(1);
+  });
+
+  test(`a connection keeps at most ${MAX_PREPARED} of the statements, the least recently used deallocated`, async () => {
+    const wall = rowWall(PRINCIPALS.officer);
+    for (let i = 0; i < MAX_PREPARED + 5; i++) {
+      const rows = await readBehindWall<{ n: number }>(
+        db.dataSource,
+        wall,
+        `SELECT $1::int + ${i} AS n, count(*)::int AS pupils FROM pupil`,
+        [1],
+      );
+      expect(rows).toEqual([{ n: i + 1, pupils: expected.officer.pupils.length }]);
+    }
+    for (const c of await idleConnections()) expect(c.prepared.length).toBeLessThanOrEqual(MAX_PREPARED);
   });
 
   test('inside a caller’s transaction it is a savepoint, and the caller carries on as before', async () => {

@@ -102,10 +102,13 @@ export class StatementCounter implements Logger {
 
   /**
    * Reads made in one round trip behind the wall (`readBehindWall`): `BEGIN`, the wall's settings, the
-   * read and `ROLLBACK` in one message, counted as one statement.
+   * read and `ROLLBACK` in one message, counted as one statement. A read by a statement already
+   * prepared on its connection is logged with the statement's text after it.
    */
   get oneTripReads(): string[] {
-    return this.statements.filter((s) => /^BEGIN; SELECT set_config\('role'.*; ROLLBACK$/s.test(s.trim()));
+    return this.statements.filter((s) =>
+      /^BEGIN; SELECT set_config\('role'.*; ROLLBACK( -- alp_wall_\d+: .*)?$/s.test(s.trim()),
+    );
   }
 
   logQueryError(): void {}
