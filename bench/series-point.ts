@@ -28,6 +28,9 @@ async function main(): Promise<void> {
     const ds = db.dataSource;
     const rates = await steppedYearRates(ds, FIRST, Math.max(...WEEKS) + 1, null);
     const pupil = FLAG_DEFINITIONS.filter((d) => d.subjectType === 'pupil');
+    const count = (defs: typeof pupil, week?: number) => (date: string) =>
+      countFlags(ds, date, null, DEFAULT_SETTINGS, week === undefined ? undefined : rates[week], defs);
+    const family = (type: string) => FLAG_DEFINITIONS.filter((d) => d.subjectType === type);
     const groups: Record<string, (date: string, week: number) => Promise<unknown>> = {
       headline: (date, week) =>
         headlineFigures(
@@ -36,34 +39,14 @@ async function main(): Promise<void> {
           rates[week],
           true,
         ),
-      pupilFamily: (date, week) => countFlags(ds, date, null, DEFAULT_SETTINGS, rates[week], pupil),
+      pupilFamily: (date, week) => count(pupil, week)(date),
       pupilFamilyWithoutUnexplained: (date, week) =>
-        countFlags(
-          ds,
-          date,
-          null,
-          DEFAULT_SETTINGS,
-          rates[week],
+        count(
           pupil.filter((d) => d.code !== 'UNEXPLAINED_ABSENCE'),
-        ),
-      placementFamily: (date) =>
-        countFlags(
-          ds,
-          date,
-          null,
-          DEFAULT_SETTINGS,
-          undefined,
-          FLAG_DEFINITIONS.filter((d) => d.subjectType === 'placement'),
-        ),
-      providerFamily: (date) =>
-        countFlags(
-          ds,
-          date,
-          null,
-          DEFAULT_SETTINGS,
-          undefined,
-          FLAG_DEFINITIONS.filter((d) => d.subjectType === 'provider'),
-        ),
+          week,
+        )(date),
+      placementFamily: count(family('placement')),
+      providerFamily: count(family('provider')),
     };
     const times: Record<string, number[]> = {};
     for (let round = 0; round < Number(values.rounds); round += 1) {
