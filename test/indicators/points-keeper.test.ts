@@ -122,6 +122,18 @@ describe('the keeper of series points', () => {
     expect(await storedDates(db)).toEqual(['2026-04-23', '2026-04-24', '2026-04-25']);
   });
 
+  it('gives every scope its newest days first, a chunk of each in turn', async () => {
+    await db.dataSource.query('SELECT alp_forget_indicator_points()');
+    const order: string[] = [];
+    await keepPoints(db.dataSource, {
+      ...DAYS,
+      scopes: [null, ['801']],
+      chunkDays: 5,
+      onChunk: (p) => order.push(`${p.scope} ${p.computed}/${p.missing}`),
+    });
+    expect(order).toEqual(['* 5/10', '801 5/10', '* 10/10', '801 10/10']);
+  });
+
   it('runs in the server: a pass on demand stores the points; stop waits for it', async () => {
     await db.dataSource.query('SELECT alp_forget_indicator_points()');
     const job = startPointsKeeper(db.dataSource, {
