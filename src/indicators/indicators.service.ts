@@ -329,9 +329,18 @@ function providerIndicators(rows: ProviderRow[], dc: Disclosure, complianceFlags
   );
 }
 
-async function resolveScope(db: Queryable, principal: Principal, asOf: string, authority?: string | null) {
+/** The LA codes an authority-wide question covers (null: every authority), for a caller who may ask it. */
+async function indicatorAuthorities(
+  db: Queryable,
+  principal: Principal,
+  authority?: string | null,
+): Promise<string[] | null> {
   requireRole(principal, INDICATOR_READERS, 'read authority-wide indicators');
-  const laCodes = await authoritiesInScope(db, principal, authority);
+  return authoritiesInScope(db, principal, authority);
+}
+
+async function resolveScope(db: Queryable, principal: Principal, asOf: string, authority?: string | null) {
+  const laCodes = await indicatorAuthorities(db, principal, authority);
   return { asOf, laCodes, settings: JSON.stringify(await settingsForScope(db, laCodes, asOf)) };
 }
 
@@ -420,8 +429,7 @@ export async function computeIndicatorsWithFlags(
   query: IndicatorQuery,
 ): Promise<{ report: IndicatorReport; flags: Flag[] | null }> {
   const asOf = requireDate(query.asOf, 'asOf');
-  requireRole(principal, INDICATOR_READERS, 'read authority-wide indicators');
-  const marks = await yearMarksAt(db, asOf, await authoritiesInScope(db, principal, query.authority));
+  const marks = await yearMarksAt(db, asOf, await indicatorAuthorities(db, principal, query.authority));
   const yearRates = marks.pupils;
   // the flags and the rest of the snapshot at once: the snapshot counts the flags when they are done
   const flags = principal.aggregatesOnly
@@ -482,8 +490,7 @@ export async function computeSeries(
 ): Promise<SeriesPoint[]> {
   const dates = seriesDates(requireDate(query.from, 'from'), requireDate(query.to, 'to'));
   const dc = disclosureFor(principal);
-  requireRole(principal, INDICATOR_READERS, 'read authority-wide indicators');
-  const laCodes = await authoritiesInScope(db, principal, query.authority);
+  const laCodes = await indicatorAuthorities(db, principal, query.authority);
   await noteScopeAsked(db, laCodes);
   const figures = await seriesFigures(db, laCodes, dates, 7);
   return dates.map((date, i) => ({

@@ -11,15 +11,15 @@ import { ProviderType } from '../schema/provider.types';
 import { PupilType } from '../schema/pupil.types';
 import { Context } from '../server/context';
 
+/** The token of a cursor whose list was not kept (its page was the last). */
+const NO_LIST = 'none';
+
 /**
  * A cursor is the stable key of the last flag shown (code, subject key; a code has one subject type),
  * not its position, with the token of the list its page was cut from (src/indicators/flag-lists.ts):
  * the next page is cut from the same list, not computed again, and when that list is gone, from the
  * list computed again, after the key, so pages stay in step when flags are raised or cleared.
  */
-/** The token of a cursor whose list was not kept (its page was the last). */
-const NO_LIST = 'none';
-
 function encodeCursor(f: Flag, token: string): string {
   return Buffer.from(`flags:${token}:${f.code}:${f.subjectKey}`).toString('base64url');
 }
