@@ -133,7 +133,8 @@ reach_explained AS MATERIALIZED (
 ),
 last_explained AS MATERIALIZED (
   SELECT up.id, up.pupil_id, up.last_mark,
-         greatest(re.session_date, max(le.session_date) OVER (PARTITION BY up.pupil_id)) AS last_date,
+         coalesce(greatest(re.session_date, max(le.session_date) OVER (PARTITION BY up.pupil_id)),
+                  DATE '-infinity') AS from_date,
          greatest(re.skey, max(le.skey) OVER (PARTITION BY up.pupil_id)) AS last_skey
   FROM unexplained_placements up
   JOIN reach_explained re ON re.pupil_id = up.pupil_id
@@ -148,7 +149,9 @@ unexplained_runs AS (
     SELECT a.session_date, a.session
     FROM ${ATTENDANCE_TABLE} a
     WHERE a.placement_id = le.id
-      AND a.session_date BETWEEN coalesce(le.last_date, DATE '-infinity') AND $1::date
+      -- bounded by a plain column: under the row-level policies a bound computed in the probe (coalesce)
+      -- is not leakproof, stays a filter, and the probe reads the placement's whole history
+      AND a.session_date BETWEEN le.from_date AND $1::date
       AND (a.session_date - DATE '2000-01-01') * 2 + CASE a.session WHEN 'PM' THEN 1 ELSE 0 END
           > coalesce(le.last_skey, -2147483648)
       AND a.code = ANY (ARRAY(SELECT code FROM attendance_code WHERE possible_session))
@@ -156,7 +159,7 @@ unexplained_runs AS (
     OFFSET 0 -- keeps the per-placement index range scan: flattened, it becomes a scan of all history
   ) x
   -- a placement whose last mark is before its pupil's latest explained session has none after it
-  WHERE le.last_mark >= coalesce(le.last_date, DATE '-infinity')
+  WHERE le.last_mark >= le.from_date
   GROUP BY le.pupil_id
 ),
 unexplained AS (
