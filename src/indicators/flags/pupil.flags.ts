@@ -14,8 +14,9 @@ import { YEAR_RATES_PLACEHOLDER } from '../year-rates';
 /**
  * A LEFT JOIN LATERAL giving `le.session_date` and `le.skey` of placement `placementId`'s latest
  * possible session known on the date ($1) and not coded N or O, on or after the day `since` when given
- * (null: none); sessions sort by date, then AM before PM, as skey = days since 2000-01-01 times 2, plus
- * 1 for PM. One backward probe; none when `only` (on the outer row's columns) is false.
+ * (a plain column, never null, so that it bounds the index range: see unexplained_runs); sessions sort
+ * by date, then AM before PM, as skey = days since 2000-01-01 times 2, plus 1 for PM. One backward
+ * probe; none when `only` (on the outer row's columns) is false.
  */
 function latestExplained(placementId: string, since?: string, only?: string): string {
   return `LEFT JOIN LATERAL (
@@ -23,7 +24,7 @@ function latestExplained(placementId: string, since?: string, only?: string): st
            (a.session_date - DATE '2000-01-01') * 2 + CASE a.session WHEN 'PM' THEN 1 ELSE 0 END AS skey
     FROM ${ATTENDANCE_TABLE} a
     WHERE a.placement_id = ${placementId} AND a.session_date <= $1::date AND a.code NOT IN ('N', 'O')
-      ${since ? `AND a.session_date >= coalesce(${since}, DATE '-infinity')` : ''}
+      ${since ? `AND a.session_date >= ${since}` : ''}
       ${only ? `AND ${only}` : ''}
       AND a.code = ANY (ARRAY(SELECT code FROM attendance_code WHERE possible_session))
       AND ${knownOn('a', '$1::date')}
@@ -125,7 +126,9 @@ unexplained_placements AS MATERIALIZED (
 -- session after. Only the others are probed again, from that day on: with short placements, one
 -- probe per pupil instead of one per placement ever held.
 reach_explained AS MATERIALIZED (
-  SELECT up.pupil_id, max(le.session_date) AS session_date, max(le.skey) AS skey
+  SELECT up.pupil_id, max(le.session_date) AS session_date, max(le.skey) AS skey,
+         -- the bound of the ranges after it, as a plain column (see unexplained_runs)
+         coalesce(max(le.session_date), DATE '-infinity') AS since
   FROM unexplained_placements up
   ${latestExplained('up.id')}
   WHERE up.reach = up.pupil_reach
@@ -133,13 +136,12 @@ reach_explained AS MATERIALIZED (
 ),
 last_explained AS MATERIALIZED (
   SELECT up.id, up.pupil_id, up.last_mark,
-         coalesce(greatest(re.session_date, max(le.session_date) OVER (PARTITION BY up.pupil_id)),
-                  DATE '-infinity') AS from_date,
+         greatest(re.since, max(le.session_date) OVER (PARTITION BY up.pupil_id)) AS from_date,
          greatest(re.skey, max(le.skey) OVER (PARTITION BY up.pupil_id)) AS last_skey
   FROM unexplained_placements up
   JOIN reach_explained re ON re.pupil_id = up.pupil_id
   -- the placements reaching furthest were probed in reach_explained, whose result re holds
-  ${latestExplained('up.id', 're.session_date', 'up.reach < up.pupil_reach')}
+  ${latestExplained('up.id', 're.since', 'up.reach < up.pupil_reach')}
   WHERE re.session_date IS NULL OR up.reach >= re.session_date
 ),
 unexplained_runs AS (
