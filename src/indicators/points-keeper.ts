@@ -11,9 +11,10 @@ import { scopeKey, storedDays } from './series-points';
  * background (server/points-keeper.job.ts) and by `alp-hub keep-points`.
  *
  * Each day adds one point per scope; a back-load, an erasure or a change of attendance codes forgets
- * them all (series-points.ts), and the keeper computes them again, the newest days of every scope
- * first. A point is stored only for a day that ended over a day ago (storable), so the last day the
- * keeper keeps is two days back; a series ending today computes its last one or two points itself.
+ * them all (series-points.ts), and the keeper computes them again: first the days a chart ending today
+ * shows (today and every 7th day before it), then the others, the newest days of every scope first.
+ * A point is stored only for a day that ended over a day ago (storable), so the last day the keeper
+ * keeps is two days back; a series ending today computes its last one or two points itself.
  */
 
 /** The days kept by default: those of the longest series (MAX_SERIES_POINTS weeks) ending on the last storable day. */
@@ -77,42 +78,71 @@ export async function keepPoints(db: Queryable, opts: KeepOptions = {}): Promise
   const scopes = opts.scopes ?? (await keptScopes(db));
   const chunkDays = Math.max(1, opts.chunkDays ?? 14);
   let computed = 0;
-  const queues: { laCodes: string[] | null; chunks: string[][]; missing: number; done: number }[] = [];
+  const queues: Queue[] = [];
   for (const laCodes of scopes) {
     const stored = await storedDays(db, laCodes, dates);
     const missing = dates.filter((d) => !stored.has(d));
-    queues.push({ laCodes, chunks: newestFirst(missing, chunkDays), missing: missing.length, done: 0 });
+    // a chart ending today (the trends page, the reports) asks for today and every 7th day before it:
+    // those days first, so that after a rewrite it is served from the store soonest
+    const charted = missing.filter((d) => daysBetween(d, today) % 7 === 0);
+    const others = missing.filter((d) => daysBetween(d, today) % 7 !== 0);
+    queues.push({
+      laCodes,
+      chunks: [
+        ...newestFirst(charted, chunkDays, 7).map((days) => ({ days, step: 7 })),
+        ...newestFirst(others, chunkDays, 1).map((days) => ({ days, step: 1 })),
+      ],
+      missing: missing.length,
+      done: 0,
+    });
   }
-  // a chunk of each scope in turn: after a rewrite every scope gets its latest days back first
-  while (queues.some((q) => q.chunks.length)) {
-    for (const q of queues) {
-      const chunk = q.chunks.shift();
-      if (!chunk) continue;
-      if (opts.signal?.aborted) return { scopes: scopes.length, days: dates.length, computed, stopped: true };
-      // reads the store again (and its time): a chunk stores what it computed unless history was rewritten meanwhile
-      await seriesFigures(db, q.laCodes, chunk, 1, opts.lanes);
-      computed += chunk.length;
-      q.done += chunk.length;
-      opts.onChunk?.({
-        scope: scopeKey(q.laCodes),
-        days: chunk.length,
-        computed: q.done,
-        missing: q.missing,
-      });
+  // a chunk of each scope in turn: after a rewrite every scope gets its charted days back first
+  for (const phase of [7, 1]) {
+    while (queues.some((q) => q.chunks[0]?.step === phase)) {
+      for (const q of queues) {
+        const chunk = q.chunks[0];
+        if (chunk?.step !== phase) continue;
+        q.chunks.shift();
+        if (opts.signal?.aborted)
+          return { scopes: scopes.length, days: dates.length, computed, stopped: true };
+        // reads the store again (and its time): a chunk stores what it computed unless history was rewritten meanwhile
+        await seriesFigures(db, q.laCodes, chunk.days, chunk.step, opts.lanes);
+        computed += chunk.days.length;
+        q.done += chunk.days.length;
+        opts.onChunk?.({
+          scope: scopeKey(q.laCodes),
+          days: chunk.days.length,
+          computed: q.done,
+          missing: q.missing,
+        });
+      }
     }
   }
   return { scopes: scopes.length, days: dates.length, computed, stopped: false };
 }
 
+/** Days computed together, `step` days apart (one pass over the year's attendance for them all). */
+interface Chunk {
+  days: string[];
+  step: number;
+}
+
+interface Queue {
+  laCodes: string[] | null;
+  chunks: Chunk[];
+  missing: number;
+  done: number;
+}
+
 /**
- * `dates` (ascending) cut into runs of consecutive days of at most `size`, each run ascending, the
+ * `dates` (ascending) cut into runs of days `step` apart of at most `size`, each run ascending, the
  * newest run first: the points of this academic year are the ones asked for most.
  */
-function newestFirst(dates: string[], size: number): string[][] {
+function newestFirst(dates: string[], size: number, step: number): string[][] {
   const runs: string[][] = [];
   for (const d of [...dates].reverse()) {
     const run = runs[runs.length - 1];
-    if (run && run.length < size && addDays(run[0], -1) === d) run.unshift(d);
+    if (run && run.length < size && addDays(run[0], -step) === d) run.unshift(d);
     else runs.push([d]);
   }
   return runs;

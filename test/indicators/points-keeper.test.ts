@@ -107,31 +107,48 @@ describe('the keeper of series points', () => {
     expect(stored).not.toContain(today);
   });
 
-  it('stops between chunks when asked, keeping what it stored', async () => {
+  it('stops between chunks when asked, keeping what it stored: the days a chart ending today shows first', async () => {
     await db.dataSource.query('SELECT alp_forget_indicator_points()');
-    const controller = new AbortController();
-    const result = await keepPoints(db.dataSource, {
-      ...DAYS,
-      scopes: [null],
-      chunkDays: 3,
-      signal: controller.signal,
-      onChunk: () => controller.abort(),
-    });
-    expect(result).toMatchObject({ computed: 3, stopped: true });
-    // newest first
-    expect(await storedDates(db)).toEqual(['2026-04-23', '2026-04-24', '2026-04-25']);
+    // one chunk a call: a chart ending on Monday 27 April shows the 20th, the 13th, the 6th
+    const firstChunk = async () => {
+      const controller = new AbortController();
+      return keepPoints(db.dataSource, {
+        from: '2026-04-01',
+        to: DAYS.to,
+        today: '2026-04-27',
+        scopes: [null],
+        chunkDays: 2,
+        signal: controller.signal,
+        onChunk: () => controller.abort(),
+      });
+    };
+    expect(await firstChunk()).toMatchObject({ computed: 2, stopped: true });
+    expect(await storedDates(db)).toEqual(['2026-04-13', '2026-04-20']);
+    await firstChunk();
+    expect(await storedDates(db)).toEqual(['2026-04-06', '2026-04-13', '2026-04-20']);
+    // then the other days, newest first
+    await firstChunk();
+    expect(await storedDates(db)).toEqual([
+      '2026-04-06',
+      '2026-04-13',
+      '2026-04-20',
+      '2026-04-24',
+      '2026-04-25',
+    ]);
   });
 
-  it('gives every scope its newest days first, a chunk of each in turn', async () => {
+  it('gives every scope its charted days, then its newest days first, a chunk of each in turn', async () => {
     await db.dataSource.query('SELECT alp_forget_indicator_points()');
     const order: string[] = [];
     await keepPoints(db.dataSource, {
       ...DAYS,
+      today: '2026-04-27',
       scopes: [null, ['801']],
       chunkDays: 5,
       onChunk: (p) => order.push(`${p.scope} ${p.computed}/${p.missing}`),
     });
-    expect(order).toEqual(['* 5/10', '801 5/10', '* 10/10', '801 10/10']);
+    // the 20th; then the 21st to the 25th; then the 16th to the 19th
+    expect(order).toEqual(['* 1/10', '801 1/10', '* 6/10', '801 6/10', '* 10/10', '801 10/10']);
   });
 
   it('runs in the server: a pass on demand stores the points; stop waits for it', async () => {
