@@ -8,7 +8,7 @@ import { Client } from 'pg';
 import { localAdministrator, Principal } from '../src/auth/principal';
 import { Database, openDatabase } from '../src/db/database';
 import { CORRECTIONS_FOLDER, DEMO_KINDS, DemoOptions, generateDemo, writeDemoCsv } from '../src/demo';
-import { addDays } from '../src/domain/dates';
+import { addDays, daysBetween } from '../src/domain/dates';
 import { authoritiesInScope } from '../src/indicators/access';
 import { computeSeries } from '../src/indicators/indicators.service';
 import { keepPoints } from '../src/indicators/points-keeper';
@@ -84,8 +84,9 @@ const SHAPES: Record<string, Shape> = {
     ],
   },
   large: {
-    description: 'a large authority: 20,000 pupils, 25,000 placements of about 30 weeks, two years',
-    demo: { pupils: 20000, placements: 25000, meanWeeks: 30, authorities: 1, historyYears: 1 },
+    description:
+      'a large authority: 20,000 pupils, 34,000 placements of about 30 weeks, about 3 million marks',
+    demo: { pupils: 20000, placements: 34000, meanWeeks: 30, authorities: 1, historyYears: 1 },
   },
 };
 
@@ -233,19 +234,35 @@ async function openShapeDatabase(shapeName: string, reuse: boolean): Promise<Dat
 
 /**
  * The keeper (src/indicators/points-keeper.ts) from nothing stored: every day of the academic year for
- * the asker's scope, as `alp-hub keep-points` computes them; then the year's series in two alignments,
- * read from what it stored, and whether they say what the series computed from nothing said.
+ * the asker's scope, as `alp-hub keep-points` computes them, on a "today" whose chart shows the year's
+ * weekly dates (so those come first: `chartedMs` is when they are all stored); then the year's series
+ * in two alignments, read from what it stored, and whether they say what the series computed from
+ * nothing said.
  */
 async function keptSeries(db: Database, computed: unknown): Promise<Record<string, unknown>> {
   await forgetPoints(db);
   const scope = await authoritiesInScope(db.dataSource, principal, null);
-  const keep = await timed(() => keepPoints(db.dataSource, { ...YEAR, scopes: [scope] }));
+  const charted = daysBetween(YEAR.from, YEAR.to) / 7 + 1;
+  const started = performance.now();
+  let chartedMs: number | undefined;
+  const keep = await timed(() =>
+    keepPoints(db.dataSource, {
+      ...YEAR,
+      today: addDays(YEAR.to, 7),
+      scopes: [scope],
+      onChunk: (p) => {
+        if (chartedMs === undefined && p.computed >= charted)
+          chartedMs = Math.round(performance.now() - started);
+      },
+    }),
+  );
   const series = await timed(() => computeSeries(db.dataSource, principal, YEAR));
   const shifted = await timed(() =>
     computeSeries(db.dataSource, principal, { ...YEAR, from: addDays(YEAR.from, 3) }),
   );
   return {
     points: keep.result.computed,
+    chartedMs,
     keepMs: keep.ms,
     msPerPoint: Math.round(keep.ms / keep.result.computed),
     seriesMs: series.ms,
