@@ -85,12 +85,14 @@ export async function keepPoints(db: Queryable, opts: KeepOptions = {}): Promise
     // a chart ending today (the trends page, the reports) asks for today and every 7th day before it:
     // those days first, so that after a rewrite it is served from the store soonest
     const charted = missing.filter((d) => daysBetween(d, today) % 7 === 0);
-    const others = missing.filter((d) => daysBetween(d, today) % 7 !== 0);
+    // the other days in runs that take in the charted ones (stored by then, so read, not computed):
+    // one pass over the year's attendance serves a whole run instead of the six days between two
+    const runs = newestFirst(missing, chunkDays, 1).filter((run) => run.some((d) => !charted.includes(d)));
     queues.push({
       laCodes,
       chunks: [
-        ...newestFirst(charted, chunkDays, 7).map((days) => ({ days, step: 7 })),
-        ...newestFirst(others, chunkDays, 1).map((days) => ({ days, step: 1 })),
+        ...newestFirst(charted, chunkDays, 7).map((days) => ({ days, step: 7, computes: days.length })),
+        ...runs.map((days) => ({ days, step: 1, computes: days.filter((d) => !charted.includes(d)).length })),
       ],
       missing: missing.length,
       done: 0,
@@ -107,11 +109,11 @@ export async function keepPoints(db: Queryable, opts: KeepOptions = {}): Promise
           return { scopes: scopes.length, days: dates.length, computed, stopped: true };
         // reads the store again (and its time): a chunk stores what it computed unless history was rewritten meanwhile
         await seriesFigures(db, q.laCodes, chunk.days, chunk.step, opts.lanes);
-        computed += chunk.days.length;
-        q.done += chunk.days.length;
+        computed += chunk.computes;
+        q.done += chunk.computes;
         opts.onChunk?.({
           scope: scopeKey(q.laCodes),
-          days: chunk.days.length,
+          days: chunk.computes,
           computed: q.done,
           missing: q.missing,
         });
@@ -125,6 +127,8 @@ export async function keepPoints(db: Queryable, opts: KeepOptions = {}): Promise
 interface Chunk {
   days: string[];
   step: number;
+  /** How many of `days` it computes: the others were stored by an earlier chunk. */
+  computes: number;
 }
 
 interface Queue {
