@@ -90,22 +90,25 @@ absence AS (
 -- Only pupils whose latest possible session could be N or O need the probes below: those whose latest
 -- possible session of the last 7 days is N or O (an explained record of the same session wins), and
 -- those with none in those days.
--- Per pupil (a LATERAL per pupil, so no join whose size the planner must guess), whether the latest
--- possible session of their placements active in those days is N or O (null: none).
+-- Per pupil, whether the latest possible session of their placements active in those days is N or O
+-- (null: none). Read from the placements active in the window (one index range each, a sort by pupil),
+-- not probed per pupil: most pupils have no placement active then, and a probe per pupil found that
+-- out one pupil at a time.
+recent_marks AS (
+  SELECT DISTINCT ON (pl.pupil_id) pl.pupil_id, a.code IN ('N', 'O') AS unexplained
+  FROM placement pl
+  -- the possible codes as an array computed once, filtered inside each placement's index range
+  ${attendanceOf('pl.id', '$1::date - 6', '$1::date', `${knownOn('a', '$1::date')} AND a.code = ANY (ARRAY(SELECT code FROM attendance_code WHERE possible_session))`)}
+  -- Only placements active in those days are read. Safe as a filter: a pupil it leaves without a
+  -- recent record becomes a candidate, and the probes below read every placement.
+  WHERE pl.start_date <= $1::date AND (pl.end_date IS NULL OR pl.end_date >= $1::date - 6)
+  -- the latest session first; of two records of it, the explained one
+  ORDER BY pl.pupil_id, a.session_date DESC, a.session DESC, a.code IN ('N', 'O')
+),
 recent_latest AS MATERIALIZED (
   SELECT p.id AS pupil_id, r.unexplained
   FROM pupils p
-  LEFT JOIN LATERAL (
-    SELECT a.code IN ('N', 'O') AS unexplained
-    FROM placement pl
-    -- the possible codes as an array computed once, filtered inside each placement's index range
-    ${attendanceOf('pl.id', '$1::date - 6', '$1::date', `${knownOn('a', '$1::date')} AND a.code = ANY (ARRAY(SELECT code FROM attendance_code WHERE possible_session))`)}
-    -- Only placements active in those days are probed. Safe as a filter: a pupil it leaves without a
-    -- recent record becomes a candidate, and the probes below read every placement.
-    WHERE pl.pupil_id = p.id AND pl.start_date <= $1::date AND (pl.end_date IS NULL OR pl.end_date >= $1::date - 6)
-    ORDER BY a.session_date DESC, a.session DESC, a.code IN ('N', 'O')
-    LIMIT 1
-  ) r ON true
+  LEFT JOIN recent_marks r ON r.pupil_id = p.id
 ),
 -- The candidates' placements (narrow rows), then nothing below joins two populations whose sizes the
 -- planner would have to guess: per placement, one backward probe for the latest explained possible
