@@ -65,32 +65,48 @@ export function importScopeChecks(p: Principal, kind: ImportKind): string[] {
     `s.la_code <> ALL (${las})`,
     `'authority ' || s.la_code || ' is not one you act for'`,
   );
-  const pupilOutside = (column: 'upn', join: string) =>
+  const pupilOutside = (join: string) =>
     outside(
-      column,
+      'upn',
       `${join} JOIN authority a ON a.id = p.authority_id`,
       `a.la_code <> ALL (${las})`,
       `'pupil ' || p.upn || ' belongs to authority ' || a.la_code || ', which is not one you act for'`,
     );
+  // A row whose key names a stored record rewrites that record: besides where the file says it goes
+  // (its la_code, its pupil), the record as stored must be one of the caller's, or an officer's file
+  // could take another authority's pupil, school or placement over.
+  const storedPupil = pupilOutside('JOIN pupil p ON p.upn = s.upn');
+  const storedSchool = outside(
+    'urn',
+    'JOIN school sc ON sc.urn = s.urn JOIN authority a ON a.id = sc.authority_id',
+    `a.la_code <> ALL (${las})`,
+    `'school ' || sc.urn || ' belongs to authority ' || a.la_code || ', which is not one you act for'`,
+  );
+  const storedPlacement = outside(
+    'placement_ref',
+    'JOIN placement pl ON pl.placement_ref = s.placement_ref JOIN pupil p ON p.id = pl.pupil_id JOIN authority a ON a.id = p.authority_id',
+    `a.la_code <> ALL (${las})`,
+    `'placement ' || s.placement_ref || ' is of a pupil of authority ' || a.la_code || ', which is not one you act for'`,
+  );
   switch (kind) {
     case 'schools':
-    case 'calendar':
+      return [byLa, storedSchool];
     case 'pupils':
+      return [byLa, storedPupil];
+    // a calendar entry's key holds its authority
+    case 'calendar':
       return [byLa];
+    // the file's pupil is where the placement goes; the stored placement's pupil, where it is now
     case 'placements':
+      return [storedPupil, storedPlacement];
+    // a destination's key holds its pupil
     case 'destinations':
-      return [pupilOutside('upn', 'JOIN pupil p ON p.upn = s.upn')];
+      return [storedPupil];
+    // their keys hold their placement
     case 'targets':
     case 'reviews':
     case 'attendance':
-      return [
-        outside(
-          'placement_ref',
-          'JOIN placement pl ON pl.placement_ref = s.placement_ref JOIN pupil p ON p.id = pl.pupil_id JOIN authority a ON a.id = p.authority_id',
-          `a.la_code <> ALL (${las})`,
-          `'placement ' || s.placement_ref || ' is of a pupil of authority ' || a.la_code || ', which is not one you act for'`,
-        ),
-      ];
+      return [storedPlacement];
     default:
       return [];
   }

@@ -343,6 +343,65 @@ describe('writes, per role', () => {
     expect(res.status).toBe(422);
     expect(res.body.errors[0].reason).toMatch(/not one you act for/);
   });
+
+  it("refuses an officer's file that would take over another authority's pupil, school or placement", async () => {
+    const theirPupil = pupils.find((p) => p.la_code === '801');
+    const theirPlacement = placements.find((pl) => pupilLa.get(pl.upn) === '801');
+    const theirSchool = exampleCsv('schools.csv').find((s) => s.la_code === '801');
+    const myPupil = expected.officer.pupils[0];
+    if (!theirPupil || !theirPlacement || !theirSchool)
+      throw new Error('the example has no authority 801 records');
+    const stored = () =>
+      api.db.dataSource.query(
+        `SELECT (SELECT a.la_code FROM pupil p JOIN authority a ON a.id = p.authority_id WHERE p.upn = $1) AS pupil,
+                (SELECT a.la_code FROM school s JOIN authority a ON a.id = s.authority_id WHERE s.urn = $2) AS school,
+                (SELECT p.upn FROM placement pl JOIN pupil p ON p.id = pl.pupil_id WHERE pl.placement_ref = $3) AS placement`,
+        [theirPupil.upn, theirSchool.urn, theirPlacement.placement_ref],
+      );
+    const before = await stored();
+    expect(before).toEqual([{ pupil: '801', school: '801', placement: theirPlacement.upn }]);
+    const upload = (kind: string, content: string) =>
+      api.gqlAs(
+        tokens.officer,
+        `mutation($k: ImportKind!, $c: String!) { importFile(kind: $k, filename: "f.csv", content: $c) { inserted updated errors { line column reason } } }`,
+        { k: kind, c: content },
+      );
+    // each file's la_code or pupil is the officer's own; the record its key names is not
+    const files: [kind: string, content: string, line: number, column: string, subject: string][] = [
+      [
+        'PUPILS',
+        `upn,la_code\n${myPupil},${LA}\n${theirPupil.upn},${LA}\n`,
+        3,
+        'upn',
+        `pupil ${theirPupil.upn}`,
+      ],
+      [
+        'SCHOOLS',
+        `urn,name,la_code,type\n${theirSchool.urn},Taken,${LA},academy\n`,
+        2,
+        'urn',
+        `school ${theirSchool.urn}`,
+      ],
+      [
+        'PLACEMENTS',
+        `placement_ref,upn\n${theirPlacement.placement_ref},${myPupil}\n`,
+        2,
+        'placement_ref',
+        `placement ${theirPlacement.placement_ref}`,
+      ],
+    ];
+    for (const [kind, content, line, column, subject] of files) {
+      const res = await upload(kind, content);
+      expect(res.errors).toBeUndefined();
+      expect(res.data.importFile).toMatchObject({ inserted: 0, updated: 0 });
+      expect(res.data.importFile.errors).toContainEqual({
+        line,
+        column,
+        reason: expect.stringMatching(new RegExp(`^${subject} .*801, which is not one you act for$`)),
+      });
+    }
+    expect(await stored()).toEqual(before);
+  });
 });
 
 describe('routes, per role', () => {
