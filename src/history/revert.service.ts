@@ -3,7 +3,7 @@ import { recordAudit } from '../audit/audit.service';
 import { requireAdmin } from '../auth/policy';
 import type { Principal } from '../auth/principal';
 import type { Database } from '../db/database';
-import { finishImportRun, startImportRun } from '../ingest/import-run.service';
+import { finishImportRun, recordImportEnd, startImportRun } from '../ingest/import-run.service';
 import { IngestError } from '../ingest/ingest-error';
 import { type ImportKind, type ImportResult, isImportKind } from '../ingest/kind-definition';
 import { KIND_DEFINITIONS } from '../ingest/kinds';
@@ -67,6 +67,16 @@ export async function revertImport(
   const kind = run.kind;
   const runId = await startImportRun(db, principal, kind, null, null, id);
   try {
+    const undone = (counts: { deleted: number; restored: number }): ImportResult => ({
+      kind,
+      rows: counts.deleted + counts.restored,
+      inserted: 0,
+      updated: counts.deleted + counts.restored,
+      unchanged: 0,
+      errors: [],
+      errorsNotListed: 0,
+      runId,
+    });
     const counts = await db.dataSource.transaction(async (m) => {
       await setChangeContext(m, { actor: principal.name, runId });
       const table = KIND_DEFINITIONS[kind].table;
@@ -81,19 +91,11 @@ export async function revertImport(
         subjectCount: done.deleted + done.restored,
         detail: { reverted: id, runId, ...done, force: Boolean(opts.force) },
       });
+      // the undo says stored in the same commit as the undoing: it can never be undone twice
+      await recordImportEnd(m, runId, undone(done));
       return done;
     });
-    const result: ImportResult = {
-      kind,
-      rows: counts.deleted + counts.restored,
-      inserted: 0,
-      updated: counts.deleted + counts.restored,
-      unchanged: 0,
-      errors: [],
-      errorsNotListed: 0,
-      runId,
-    };
-    await finishImportRun(db, runId, result);
+    await finishImportRun(db, runId, undone(counts));
     return { reverted: id, runId, kind, ...counts };
   } catch (err) {
     await finishImportRun(db, runId, err);

@@ -55,36 +55,52 @@ export async function startImportRun(
   return Number(row.id);
 }
 
-/** Records how the import ended: stored, rejected (bad rows, nothing stored), or failed (thrown). */
+/** Runs SQL with positional parameters: a DataSource, a transaction's manager, a pg client. */
+interface Runs {
+  query(sql: string, parameters?: unknown[]): Promise<unknown>;
+}
+
+/**
+ * Records how the import ended: stored, rejected (bad rows, nothing stored), or failed (thrown). An
+ * import that stores records it in its own transaction too (recordImportEnd before its COMMIT), so a
+ * run whose changes committed never stays `running` (which an undo would refuse), whatever happens to
+ * the connection afterwards.
+ */
 export async function finishImportRun(
   db: Database,
   id: number,
   ended: ImportResult | unknown,
 ): Promise<void> {
+  try {
+    await recordImportEnd(db.dataSource, id, ended);
+  } catch (err) {
+    // The import's own outcome (its result or its error) matters more than its record, and a stored
+    // import's record committed with it; a database that is gone is already what the caller is told,
+    // so only another cause is worth a line of its own.
+    if (!databaseFailure(err)) logger.warn({ err, importRun: id }, 'could not record the end of an import');
+  }
+}
+
+/** The UPDATE of finishImportRun, on `q` (inside a transaction: its manager or client). */
+export async function recordImportEnd(q: Runs, id: number, ended: ImportResult | unknown): Promise<void> {
   const result = isResult(ended) ? ended : undefined;
   const outcome: ImportOutcome = !result ? 'failed' : result.errors.length > 0 ? 'rejected' : 'stored';
   const message = result ? null : ended instanceof Error ? ended.message : String(ended);
-  try {
-    await db.dataSource.query(
-      `UPDATE import_run SET finished_at = clock_timestamp(), outcome = $2, rows = $3, inserted = $4,
-         updated = $5, unchanged = $6, errors = $7, message = $8
-       WHERE id = $1`,
-      [
-        id,
-        outcome,
-        result?.rows ?? null,
-        result?.inserted ?? null,
-        result?.updated ?? null,
-        result?.unchanged ?? null,
-        result ? result.errors.length + result.errorsNotListed : null,
-        message,
-      ],
-    );
-  } catch (err) {
-    // The import's own outcome (its result or its error) matters more than its record; a database that
-    // is gone is already what the import's error says, so only another cause is worth a line of its own.
-    if (!databaseFailure(err)) logger.warn({ err, importRun: id }, 'could not record the end of an import');
-  }
+  await q.query(
+    `UPDATE import_run SET finished_at = clock_timestamp(), outcome = $2, rows = $3, inserted = $4,
+       updated = $5, unchanged = $6, errors = $7, message = $8
+     WHERE id = $1`,
+    [
+      id,
+      outcome,
+      result?.rows ?? null,
+      result?.inserted ?? null,
+      result?.updated ?? null,
+      result?.unchanged ?? null,
+      result ? result.errors.length + result.errorsNotListed : null,
+      message,
+    ],
+  );
 }
 
 function isResult(x: unknown): x is ImportResult {

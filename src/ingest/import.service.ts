@@ -9,7 +9,7 @@ import { setChangeContext } from '../history/change-context';
 import { forgetIndicatorPoints } from '../indicators/series-points';
 import { logger } from '../logger';
 import { absentColumns } from './absent-columns';
-import { finishImportRun, startImportRun } from './import-run.service';
+import { finishImportRun, recordImportEnd, startImportRun } from './import-run.service';
 import { IngestError } from './ingest-error';
 import {
   IMPORT_KINDS,
@@ -383,13 +383,7 @@ async function importInRun(
     const inserted = Number(counts.inserted);
     const updated = Number(counts.updated);
     await analyseChanged(client, def.table, inserted + updated);
-    await client.query('COMMIT');
-    phase('commit');
-    if (def.table === 'attendance' && inserted + updated > 0) {
-      await vacuumWeeks(client);
-      phase('vacuum weeks');
-    }
-    return {
+    const stored: Omit<ImportResult, 'runId'> = {
       kind,
       rows,
       inserted,
@@ -398,6 +392,15 @@ async function importInRun(
       errors: [],
       errorsNotListed: 0,
     };
+    // the run says stored in the same commit as what it stored
+    await recordImportEnd(client, runId, stored);
+    await client.query('COMMIT');
+    phase('commit');
+    if (def.table === 'attendance' && inserted + updated > 0) {
+      await vacuumWeeks(client);
+      phase('vacuum weeks');
+    }
+    return stored;
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw historyOrderError(err) ?? err;

@@ -6,9 +6,16 @@ import { londonToday } from '../../src/domain/dates';
 import { revertImport } from '../../src/history/revert.service';
 import { computeFlags } from '../../src/indicators/flags.service';
 import { type ImportKind, importFile } from '../../src/ingest';
+import { finishImportRun } from '../../src/ingest/import-run.service';
 import { createTestDatabase } from '../support/database';
 import { EXAMPLE, importAsHistory } from '../support/example';
 import { testPrincipal } from '../support/principals';
+
+// finishImportRun as it is, but replaceable in one test (a connection lost after an import's COMMIT)
+jest.mock('../../src/ingest/import-run.service', () => {
+  const actual = jest.requireActual('../../src/ingest/import-run.service');
+  return { ...actual, finishImportRun: jest.fn(actual.finishImportRun) };
+});
 
 const admin = localAdministrator('revert-test');
 const DATES = ['2026-03-02', '2026-11-03'];
@@ -120,10 +127,51 @@ describe('undoing an import', () => {
   it('is for administrators, and only of an import that stored something', async () => {
     const officer = testPrincipal('la_officer', { authorities: ['802'] });
     const run = await imp(db, 'providers', 'provider_ref,registered\nALP-000,yes\n');
-    await expect(revertImport(db, officer, run.runId)).rejects.toThrow();
+    await expect(revertImport(db, officer, run.runId)).rejects.toMatchObject({ code: 'FORBIDDEN' });
     const rejected = await imp(db, 'providers', 'provider_ref,registered\nALP-000,perhaps\n');
     expect(rejected.errors.length).toBe(1);
     await expect(revertImport(db, admin, rejected.runId)).rejects.toThrow(/stored nothing/);
     await expect(revertImport(db, admin, 999_999)).rejects.toThrow(/there is no import 999999/);
+  });
+
+  it('records a stored import as stored in its own commit: a run whose end was never written after it is still undone', async () => {
+    // as if the connection were lost between the import's COMMIT and the run's end being written
+    const lost = jest.mocked(finishImportRun);
+    lost.mockClear();
+    lost.mockResolvedValueOnce(undefined).mockResolvedValueOnce(undefined);
+    const run = await imp(db, 'pupils', wrongPupils());
+    expect(run.errors).toEqual([]);
+    const undo = await revertImport(db, admin, run.runId);
+    expect(lost).toHaveBeenCalledTimes(2);
+    const rows = await db.dataSource.query(
+      `SELECT id, outcome, rows, inserted, updated, unchanged, errors, finished_at IS NOT NULL AS finished
+       FROM import_run WHERE id = ANY ($1) ORDER BY id`,
+      [[run.runId, undo.runId]],
+    );
+    expect(rows).toEqual([
+      {
+        id: run.runId,
+        outcome: 'stored',
+        rows: 13,
+        inserted: 1,
+        updated: 11,
+        unchanged: 1,
+        errors: 0,
+        finished: true,
+      },
+      {
+        id: undo.runId,
+        outcome: 'stored',
+        rows: 12,
+        inserted: 0,
+        updated: 12,
+        unchanged: 0,
+        errors: 0,
+        finished: true,
+      },
+    ]);
+    expect(await allFlags(db)).toEqual(before);
+    // and the undo, recorded the same way, cannot be done twice
+    await expect(revertImport(db, admin, run.runId)).rejects.toThrow(/already undone/);
   });
 });
