@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { createServer, Socket } from 'node:net';
 import { Client } from 'pg';
 import request from 'supertest';
 import { operator } from '../../src/auth/principal';
@@ -69,6 +70,27 @@ describe('/health', () => {
     const report = await checkHealth(unreachable, 1_000);
     expect(report).toMatchObject({ status: 'unavailable', database: 'unreachable', migrations: 'unknown' });
     expect(report.error).toMatch(/^the database cannot be reached \(.*ECONNREFUSED/);
+  });
+
+  it('reports a database that takes connections but never answers, when its time limit ends', async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as { port: number };
+    const hung: Database = {
+      dataSource: createDataSource({ url: `postgres://postgres@127.0.0.1:${port}/postgres` }),
+      embedded: false,
+      close: async () => {},
+    };
+    try {
+      const report = await checkHealth(hung, 300);
+      expect(report).toMatchObject({ status: 'unavailable', database: 'unreachable', migrations: 'unknown' });
+      expect(report.error).toMatch(/timeout|within 300 ms/);
+      expect(sockets.length).toBeGreaterThan(0);
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 });
 

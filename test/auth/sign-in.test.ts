@@ -84,6 +84,7 @@ describe('anonymous and bad credentials', () => {
       "SELECT t.token_hash, t.last_used_at FROM api_token t JOIN app_user u ON u.id = t.user_id WHERE u.username = 'test-admin'",
     );
     expect(rows).toHaveLength(1);
+    expect(rows[0].token_hash.equals(secretHash(api.adminToken))).toBe(true);
     expect(rows[0].token_hash.toString('utf8')).not.toContain(api.adminToken.slice(4, 20));
     expect(rows[0].last_used_at).not.toBeNull();
   });

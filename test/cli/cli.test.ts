@@ -82,6 +82,6 @@ describe('alp-hub CLI', () => {
   it('says what is wrong with a bad date, and exits non-zero', async () => {
     const res = await cli.run('flags', '--as-of', '2026-02-30');
     expect(res.exitCode).not.toBe(0);
-    expect(res.stderr).toMatch(/asOf must be a date YYYY-MM-DD|as-of/);
+    expect(res.stderr).toMatch(/asOf must be a date YYYY-MM-DD/);
   });
 });

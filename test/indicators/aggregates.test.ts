@@ -8,7 +8,7 @@ import { createTestDatabase } from '../support/database';
 import { testPrincipal } from '../support/principals';
 
 const EXAMPLE = path.join(__dirname, '../../spec/example');
-const governor: Principal = testPrincipal('analyst', { name: 'gov', authorities: ['802'] });
+const analyst: Principal = testPrincipal('analyst', { name: 'analyst', authorities: ['802'] });
 const officer802: Principal = testPrincipal('la_officer', { name: 'officer', authorities: ['802'] });
 
 describe('aggregate indicators on spec/example', () => {
@@ -47,7 +47,7 @@ describe('aggregate indicators on spec/example', () => {
 
   it('suppresses counts of 1 to 4 and rates over fewer than 5 for an aggregates-only caller', async () => {
     const open = await computeIndicators(db.dataSource, officer802, { asOf: '2026-11-03', authority: '802' });
-    const closed = await computeIndicators(db.dataSource, governor, { asOf: '2026-11-03', authority: '802' });
+    const closed = await computeIndicators(db.dataSource, analyst, { asOf: '2026-11-03', authority: '802' });
     // 802 has 5 pupils in AP (shown) and 3 Year 11 leavers (suppressed, and so is every share over them).
     expect(open.headline.pupilsInAp.value).toBe(5);
     expect(closed.headline.pupilsInAp).toEqual({ value: 5, denominator: null, suppressed: false });
@@ -63,9 +63,9 @@ describe('aggregate indicators on spec/example', () => {
     expect(closed.headline.attendanceRate.suppressed).toBe(false);
   });
 
-  it('refuses individual flags to an aggregates-only caller and other authorities to an officer', async () => {
-    const realGovernor = testPrincipal('governor', { authorities: ['802'], schoolUrn: '100049' });
-    await expect(computeFlags(db.dataSource, realGovernor, { asOf: '2026-11-03' })).rejects.toMatchObject({
+  it('refuses individual flags to a governor and other authorities to an officer', async () => {
+    const governor = testPrincipal('governor', { authorities: ['802'], schoolUrn: '100049' });
+    await expect(computeFlags(db.dataSource, governor, { asOf: '2026-11-03' })).rejects.toMatchObject({
       code: 'FORBIDDEN',
     });
     await expect(

@@ -113,6 +113,9 @@ describe('stored series points', () => {
     expect(stored).toContain(addDays(today, -14));
     expect(stored).toContain(addDays(today, -7));
     expect(stored).not.toContain(today);
+    const yesterday = addDays(today, -1);
+    await computeSeries(db.dataSource, admin, { from: yesterday, to: yesterday });
+    expect(await storedDates(db)).not.toContain(yesterday);
   });
 
   it('does not read a point computed by other rules', async () => {

@@ -114,11 +114,13 @@ describe('alp-hub report <kind>', () => {
       '--out',
       out,
     );
+    expect(badDate.exitCode).not.toBe(0);
     expect(badDate.stderr).toMatch(/asOf must be a date/);
     const badKind = await cli.run('report', 'pupil', '--out', out);
     expect(badKind.exitCode).not.toBe(0);
     expect(badKind.stderr).toMatch(/unknown report pupil; one of la, governor, provider/);
     const badFormat = await cli.run('report', 'la', '--authority', '801', '--out', path.join(dir, 'x.docx'));
+    expect(badFormat.exitCode).not.toBe(0);
     expect(badFormat.stderr).toMatch(/--format must be one of pdf, html, xlsx, csv/);
     expect(existsSync(out)).toBe(false);
   });

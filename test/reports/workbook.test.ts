@@ -49,10 +49,10 @@ describe('report workbook', () => {
     expect(book.getWorksheet('Attendance chart')?.getImages()).toHaveLength(1);
   });
 
-  it('gives a governor aggregates only, small counts suppressed, no pupil rows', async () => {
-    const governor = testPrincipal('analyst', { name: 'gov', authorities: ['801'] });
+  it('gives an analyst (aggregates only) small counts suppressed and no pupil rows', async () => {
+    const analyst = testPrincipal('analyst', { name: 'analyst', authorities: ['801'] });
     const book = await roundTrip(
-      await buildReportWorkbook(db, governor, { asOf: '2026-11-03', authority: '801' }),
+      await buildReportWorkbook(db, analyst, { asOf: '2026-11-03', authority: '801' }),
     );
     expect(book.getWorksheet('Flags')).toBeUndefined();
     const counts = book.getWorksheet('Flag counts');
