@@ -1,6 +1,9 @@
 import 'reflect-metadata';
 import os from 'node:os';
 import { Logger } from 'typeorm';
+import { operator } from '../src/auth/principal';
+import { createToken } from '../src/auth/tokens.service';
+import { addUser } from '../src/auth/users.service';
 import { Database } from '../src/db/database';
 import { makeUpn } from '../src/domain/upn';
 import { startServer } from '../src/server/app';
@@ -8,7 +11,9 @@ import { openBenchDatabase } from './bench-database';
 
 /**
  * GraphQL read benchmark: pages through every placement with its pupil, provider, school, targets and
- * reviews (the caseworker's list of docs/api.md), 500 a page, over HTTP. Usage (after `npm run build`):
+ * reviews (the caseworker's list of docs/api.md), 500 a page, over HTTP, as an LA officer of the
+ * authority with a bearer token (so each page passes the token check, the row-level wall and the read
+ * audit, as a caseworker's would). Usage (after `npm run build`):
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres node dist/bench/api-nested-query.js [placements]
  *   node dist/bench/api-nested-query.js [placements]      (embedded PGlite, in memory)
  * Creates (and drops) its own database on the server; prints one JSON object of figures.
@@ -69,6 +74,12 @@ async function main(): Promise<void> {
   const server = await startServer({ db, port: 0, host: '127.0.0.1' });
   try {
     await seed(db, n);
+    await addUser(db.dataSource, operator('bench'), {
+      username: 'caseworker',
+      role: 'la_officer',
+      authorities: ['802'],
+    });
+    const { token } = await createToken(db.dataSource, operator('bench'), 'caseworker', 3_600_000);
     const pageMs: number[] = [];
     const pageStatements: number[] = [];
     let peakRss = process.memoryUsage().rss;
@@ -81,7 +92,7 @@ async function main(): Promise<void> {
         const start = process.hrtime.bigint();
         const res = await fetch(server.url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
           body: JSON.stringify({ query: QUERY, variables: { after } }),
         });
         const body = (await res.json()) as {
