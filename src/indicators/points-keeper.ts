@@ -85,20 +85,22 @@ export async function keepPoints(db: Queryable, opts: KeepOptions = {}): Promise
     // a chart ending today (the trends page, the reports) asks for today and every 7th day before it:
     // those days first, so that after a rewrite it is served from the store soonest
     const charted = missing.filter((d) => daysBetween(d, today) % 7 === 0);
+    const isCharted = new Set(charted);
     // the other days in runs that take in the charted ones (stored by then, so read, not computed):
     // one pass over the year's attendance serves a whole run instead of the six days between two
-    const runs = newestFirst(missing, chunkDays, 1).filter((run) => run.some((d) => !charted.includes(d)));
+    const runs = newestFirst(missing, chunkDays, 1).filter((run) => run.some((d) => !isCharted.has(d)));
     queues.push({
       laCodes,
       chunks: [
         ...newestFirst(charted, chunkDays, 7).map((days) => ({ days, step: 7, computes: days.length })),
-        ...runs.map((days) => ({ days, step: 1, computes: days.filter((d) => !charted.includes(d)).length })),
+        ...runs.map((days) => ({ days, step: 1, computes: days.filter((d) => !isCharted.has(d)).length })),
       ],
       missing: missing.length,
       done: 0,
     });
   }
-  // a chunk of each scope in turn: after a rewrite every scope gets its charted days back first
+  // a chunk of each scope in turn, the charted chunks (step 7) of every scope before the runs (step 1):
+  // after a rewrite every scope gets its charts back first
   for (const phase of [7, 1]) {
     while (queues.some((q) => q.chunks[0]?.step === phase)) {
       for (const q of queues) {
