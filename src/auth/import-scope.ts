@@ -65,17 +65,15 @@ export function importScopeChecks(p: Principal, kind: ImportKind): string[] {
     `s.la_code <> ALL (${las})`,
     `'authority ' || s.la_code || ' is not one you act for'`,
   );
-  const pupilOutside = (join: string) =>
-    outside(
-      'upn',
-      `${join} JOIN authority a ON a.id = p.authority_id`,
-      `a.la_code <> ALL (${las})`,
-      `'pupil ' || p.upn || ' belongs to authority ' || a.la_code || ', which is not one you act for'`,
-    );
   // A row whose key names a stored record rewrites that record: besides where the file says it goes
   // (its la_code, its pupil), the record as stored must be one of the caller's, or an officer's file
   // could take another authority's pupil, school or placement over.
-  const storedPupil = pupilOutside('JOIN pupil p ON p.upn = s.upn');
+  const storedPupil = outside(
+    'upn',
+    'JOIN pupil p ON p.upn = s.upn JOIN authority a ON a.id = p.authority_id',
+    `a.la_code <> ALL (${las})`,
+    `'pupil ' || p.upn || ' belongs to authority ' || a.la_code || ', which is not one you act for'`,
+  );
   const storedSchool = outside(
     'urn',
     'JOIN school sc ON sc.urn = s.urn JOIN authority a ON a.id = sc.authority_id',
