@@ -1,3 +1,4 @@
+import type { EntityManager } from 'typeorm';
 import type { Queryable } from '../indicators/queryable';
 import { AuthError, forbidden } from './auth-error';
 import type { Principal, Role } from './principal';
@@ -210,26 +211,31 @@ export function positional(scope: ScopeSql, offset: number): { sql: string; valu
   return { sql, values: names.map((n) => scope.params[n]) };
 }
 
-/** Fails unless the pupil with this id is one the caller may read (and so, with a writer role, change). */
+/**
+ * Fails unless the pupil with this id is one the caller may read: NOT_FOUND, as for a UPN the hub does
+ * not hold, so that a write cannot tell a pupil outside the caller's scope from one that does not exist.
+ */
 export async function requirePupilInScope(
   db: Queryable,
   p: Principal,
   pupilId: number,
-  what: string,
+  upn: string,
+  field = 'upn',
 ): Promise<void> {
   const s = positional(pupilScope(p, 'pupil'), 1);
   const rows = await behindWall(db, rowWall(p), (m) =>
     m.query(`SELECT 1 FROM pupil WHERE pupil.id = $1 AND ${s.sql}`, [pupilId, ...s.values]),
   );
-  if (!rows.length) throw forbidden(`you may not ${what} for this pupil`);
+  if (!rows.length) throw new AuthError('NOT_FOUND', `pupil ${upn} does not exist`, field);
 }
 
-/** Fails unless the placement with this id is one the caller may read. */
+/** Fails unless the placement with this id is one the caller may read: NOT_FOUND otherwise, as above. */
 export async function requirePlacementInScope(
   db: Queryable,
   p: Principal,
   placementId: number,
-  what: string,
+  placementRef: string,
+  field = 'placementRef',
 ): Promise<void> {
   const s = positional(placementScope(p, 'placement', 'pupil'), 1);
   const rows = await behindWall(db, rowWall(p), (m) =>
@@ -238,7 +244,34 @@ export async function requirePlacementInScope(
       [placementId, ...s.values],
     ),
   );
-  if (!rows.length) throw forbidden(`you may not ${what} for this placement`);
+  if (!rows.length) throw new AuthError('NOT_FOUND', `placement ${placementRef} does not exist`, field);
+}
+
+/**
+ * Among what a school reads, what it changes: the pupils on its own roll (with their destinations) and
+ * the placements it commissioned. It also reads the pupils of placements it commissioned and the
+ * placements of pupils on its roll, but those records are their own school's and authority's to
+ * change. `schoolId` is the stored school of the record: the pupil's roll, the placement's commissioner.
+ */
+export async function requireSchoolMayChange(
+  db: Pick<EntityManager, 'query'>,
+  p: Principal,
+  record: { kind: 'pupil' | 'placement'; key: string; schoolId: number | null },
+): Promise<void> {
+  if (p.role !== 'school') return;
+  const [own]: { id: number }[] = await db.query('SELECT id FROM school WHERE urn = $1', [p.schoolUrn]);
+  if (own && own.id === record.schoolId) return;
+  throw forbidden(
+    record.kind === 'pupil'
+      ? `pupil ${record.key} is not on the roll of school ${p.schoolUrn}: the school on whose roll they are, or the authority, changes their record`
+      : `placement ${record.key} was not commissioned by school ${p.schoolUrn}: its commissioner, or the authority, changes it`,
+  );
+}
+
+/** A school records its own visits; the authority's (which decide MONITORING_VISIT_OVERDUE) are the authority's. */
+export function requireVisitor(p: Principal, visitor: 'la' | 'school'): void {
+  if (p.role === 'school' && visitor !== 'school')
+    throw forbidden("a school user records the school's own visits only (visitor: school)");
 }
 
 /** An LA officer acts within their authorities; others' writes are bounded by their role's scope. */

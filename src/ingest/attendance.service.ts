@@ -1,4 +1,4 @@
-import { requirePlacementInScope, requireRows, rowWall } from '../auth/policy';
+import { placementScope, positional, requireRows, rowWall } from '../auth/policy';
 import { Principal } from '../auth/principal';
 import { behindWall } from '../auth/row-wall';
 import { Database } from '../db/database';
@@ -92,11 +92,16 @@ export async function attendanceHistory(
   for (const [name, value] of Object.entries(filter))
     if (value != null && !isIsoDate(value))
       throw new IngestError('INGEST_BAD_REQUEST', `${name} must be a date YYYY-MM-DD`, name);
-  const found = await db.dataSource.query('SELECT id FROM placement WHERE placement_ref = $1', [
-    placementRef,
-  ]);
+  // the placement as the caller reads it: one outside their scope does not exist, as an absent one
+  const scope = positional(placementScope(principal, 'placement', 'pupil'), 1);
+  const found: { id: number }[] = await behindWall(db.dataSource, rowWall(principal), (m) =>
+    m.query(
+      `SELECT placement.id FROM placement JOIN pupil ON pupil.id = placement.pupil_id
+       WHERE placement.placement_ref = $1 AND ${scope.sql}`,
+      [placementRef, ...scope.values],
+    ),
+  );
   if (found.length === 0) throw new NotFoundError('placement', placementRef);
-  await requirePlacementInScope(db.dataSource, principal, found[0].id, 'read the attendance');
   const rows: AttendanceVersion[] = await behindWall(db.dataSource, rowWall(principal), (m) =>
     m.query(
       `SELECT a.session_date AS "sessionDate", a.session, a.code, a.recorded_at AS "recordedAt",

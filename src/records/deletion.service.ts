@@ -6,6 +6,8 @@ import {
   pupilScope,
   requireAuthority,
   requirePlacementInScope,
+  requireSchoolMayChange,
+  requireVisitor,
   requireWriter,
 } from '../auth/policy';
 import { Principal } from '../auth/principal';
@@ -73,7 +75,7 @@ export class DeletionService {
     );
   }
 
-  /** A placement the caller may change (as `update` finds it): NOT_FOUND otherwise. */
+  /** A placement the caller may change (as `update` finds it): NOT_FOUND outside its scope. */
   private async placementInScope(m: EntityManager, caller: Principal, placementRef: string) {
     const scope = placementScope(caller, 'pl', 'p');
     const found = await m
@@ -85,6 +87,11 @@ export class DeletionService {
       .setLock('pessimistic_write', undefined, ['pl'])
       .getOne();
     if (!found) throw notFound('placement', placementRef, 'placementRef');
+    await requireSchoolMayChange(m, caller, {
+      kind: 'placement',
+      key: placementRef,
+      schoolId: found.commissionerSchoolId,
+    });
     return found;
   }
 
@@ -114,7 +121,7 @@ export class DeletionService {
   private async planPlacement(m: EntityManager, caller: Principal, kind: 'target' | 'review', ref: string) {
     requireWriter(caller, kind);
     const placement = await placementByRef(m, ref);
-    await requirePlacementInScope(m, caller, placement.id, `change the ${kind}s`);
+    await requirePlacementInScope(m, caller, placement.id, ref);
     return placement;
   }
 
@@ -162,11 +169,12 @@ export class DeletionService {
       async (m) => {
         // the pupil as the destination's writes find it: outside the caller's scope it does not exist
         const s = positional(pupilScope(caller, 'pupil'), 1);
-        const [pupil]: { id: number }[] = await m.query(
-          `SELECT pupil.id FROM pupil WHERE pupil.upn = $1 AND ${s.sql}`,
+        const [pupil]: { id: number; schoolId: number | null }[] = await m.query(
+          `SELECT pupil.id, pupil.school_id AS "schoolId" FROM pupil WHERE pupil.upn = $1 AND ${s.sql}`,
           [upn, ...s.values],
         );
         if (!pupil) throw notFound('pupil', upn, 'upn');
+        await requireSchoolMayChange(m, caller, { kind: 'pupil', key: upn, schoolId: pupil.schoolId });
         const found = await m.findOne(Destination, {
           where: { pupilId: pupil.id, recordedOn },
           lock: { mode: 'pessimistic_write' },
@@ -183,6 +191,7 @@ export class DeletionService {
     key: { providerRef: string; visitDate: string; visitor: Visitor },
   ): Promise<ProviderVisit> {
     requireWriter(caller, 'visit');
+    requireVisitor(caller, key.visitor);
     const subject = `${key.providerRef}/${key.visitDate}/${key.visitor}`;
     return this.remove(
       caller,
@@ -258,7 +267,7 @@ export class DeletionService {
     return guardWrite(() =>
       this.ds.transaction(async (m) => {
         const placement = await placementByRef(m, key.placementRef);
-        await requirePlacementInScope(m, caller, placement.id, 'change the attendance');
+        await requirePlacementInScope(m, caller, placement.id, key.placementRef);
         const [rows]: [(AttendanceVersion & { recordedOn: string })[], number] = await m.query(
           `UPDATE attendance SET superseded_at = greatest(now(), recorded_at),
              superseded_on = (now() AT TIME ZONE 'Europe/London')::date

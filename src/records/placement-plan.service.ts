@@ -69,11 +69,11 @@ export class PlacementPlanService {
     return underWall({ db: this.ds, wall: rowWall(caller) }, qb, (q) => q.getMany());
   }
 
-  /** The placement by reference for a change of its plan: it must be one the caller may read. */
+  /** The placement by reference for a change of its plan: one the caller may read, else NOT_FOUND. */
   private async writable(caller: Principal, kind: 'target' | 'review', placementRef: string) {
     requireWriter(caller, kind);
     const placement = await placementByRef(this.ds.manager, placementRef);
-    await requirePlacementInScope(this.ds, caller, placement.id, `change the ${kind}s`);
+    await requirePlacementInScope(this.ds, caller, placement.id, placementRef);
     return placement;
   }
 

@@ -6,6 +6,7 @@ import {
   requireOwnSchool,
   requirePupilInScope,
   requireRows,
+  requireSchoolMayChange,
   requireWriter,
   rowWall,
 } from '../auth/policy';
@@ -256,9 +257,12 @@ export class PlacementService {
 
   async create(caller: Principal, input: PlacementCreate): Promise<Placement> {
     requireWriter(caller, 'placement');
+    // a school's placement is commissioned by that school: it cannot make one it could not then change
+    if (caller.role === 'school' && input.commissionerSchoolUrn === undefined)
+      input = { ...input, commissionerSchoolUrn: caller.schoolUrn };
     const repo = this.ds.getRepository(Placement);
     const refs = await this.references(input);
-    await this.checkPlace(caller, refs.pupilId, input.commissionerSchoolUrn);
+    await this.checkPlace(caller, refs.pupilId, input);
     if (await repo.existsBy({ placementRef: input.placementRef }))
       throw new RecordError('CONFLICT', `placement ${input.placementRef} already exists`, 'placementRef');
     const { upn: _u, providerRef: _p, commissionerSchoolUrn: _c, ...fields } = input;
@@ -285,9 +289,14 @@ export class PlacementService {
     requireWriter(caller, 'placement');
     const placement = await this.byRef(caller, placementRef);
     if (!placement) throw notFound('placement', placementRef, 'placementRef');
+    await requireSchoolMayChange(this.ds.manager, caller, {
+      kind: 'placement',
+      key: placementRef,
+      schoolId: placement.commissionerSchoolId,
+    });
     const before = snapshot(placement);
     const refs = await this.references(patch);
-    await this.checkPlace(caller, refs.pupilId, patch.commissionerSchoolUrn);
+    await this.checkPlace(caller, refs.pupilId, patch);
     const { upn: _u, providerRef: _p, commissionerSchoolUrn: _c, ...fields } = patch;
     applyPatch(placement, { ...fields, ...refs });
     checkPlacement(placement);
@@ -304,10 +313,15 @@ export class PlacementService {
    * A placement is made for a pupil the caller may read, and a school commissions only in its own
    * name (its placements for pupils on its roll, or those it commissions for others).
    */
-  private async checkPlace(caller: Principal, pupilId: number | undefined, urn: string | null | undefined) {
-    if (pupilId !== undefined) await requirePupilInScope(this.ds, caller, pupilId, 'make a placement');
-    if (caller.role === 'school' && urn !== undefined)
-      requireOwnSchool(caller, urn, 'commission a placement');
+  private async checkPlace(
+    caller: Principal,
+    pupilId: number | undefined,
+    input: Pick<Partial<PlacementFields>, 'upn' | 'commissionerSchoolUrn'>,
+  ) {
+    if (pupilId !== undefined && input.upn !== undefined)
+      await requirePupilInScope(this.ds, caller, pupilId, input.upn);
+    if (caller.role === 'school' && input.commissionerSchoolUrn !== undefined)
+      requireOwnSchool(caller, input.commissionerSchoolUrn, 'commission a placement');
   }
 
   private async references(input: Partial<PlacementFields>) {

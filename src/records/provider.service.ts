@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { requireWriter } from '../auth/policy';
+import { requireVisitor, requireWriter } from '../auth/policy';
 import { Principal } from '../auth/principal';
 import { Provider, ProviderEvidence, ProviderVisit } from '../entities';
 import { EnvironmentRisk } from '../entities/provider.entity';
@@ -176,6 +176,7 @@ export class ProviderService {
 
   async createVisit(caller: Principal, input: VisitCreate): Promise<ProviderVisit> {
     requireWriter(caller, 'visit');
+    requireVisitor(caller, input.visitor);
     const provider = await providerByRef(this.ds.manager, input.providerRef);
     const repo = this.ds.getRepository(ProviderVisit);
     const key = { providerId: provider.id, visitDate: input.visitDate, visitor: input.visitor };
@@ -197,6 +198,7 @@ export class ProviderService {
     patch: VisitUpdate,
   ): Promise<ProviderVisit> {
     requireWriter(caller, 'visit');
+    requireVisitor(caller, key.visitor);
     const provider = await providerByRef(this.ds.manager, key.providerRef);
     const repo = this.ds.getRepository(ProviderVisit);
     const visit = await repo.findOneBy({

@@ -4,6 +4,7 @@ import {
   requireAuthority,
   requireOwnSchool,
   requireRows,
+  requireSchoolMayChange,
   requireWriter,
   rowWall,
 } from '../auth/policy';
@@ -119,11 +120,19 @@ export class PupilService {
     return underWall(this.behind(caller), qb, (q) => q.getMany());
   }
 
-  /** The pupil by UPN for a change: NOT_FOUND when absent or outside the caller's scope. */
+  /**
+   * The pupil by UPN for a change: NOT_FOUND when absent or outside the caller's scope, FORBIDDEN when
+   * the caller reads it but may not change it (a school, for a pupil not on its roll).
+   */
   private async writable(caller: Principal, upn: string): Promise<Pupil> {
     requireWriter(caller, 'pupil');
     const pupil = await this.byUpn(caller, upn);
     if (!pupil) throw notFound('pupil', upn, 'upn');
+    await requireSchoolMayChange(this.ds.manager, caller, {
+      kind: 'pupil',
+      key: upn,
+      schoolId: pupil.schoolId,
+    });
     return pupil;
   }
 

@@ -139,10 +139,10 @@ describe('pupil-level reads, per role', () => {
     }
   });
 
-  it('refuses attendance history of a placement outside the scope', async () => {
+  it('answers attendance history of a placement outside the scope as of one that does not exist', async () => {
     const ref = outsideOf(expected.provider.placements, ALL_REFS)[0];
     const res = await api.gqlAs(tokens.provider, `{ attendanceHistory(placementRef: "${ref}") { code } }`);
-    expect(codeOf(res)).toBe('FORBIDDEN');
+    expect(codeOf(res)).toBe('NOT_FOUND');
     const mine = await api.gqlAs(
       tokens.provider,
       `{ attendanceHistory(placementRef: "${expected.provider.placements[0]}") { code } }`,

@@ -150,12 +150,12 @@ describe('deletePlacement', () => {
 const DELETE_TARGET = `mutation ($ref: String!, $t: String!) { deleteTarget(placementRef: $ref, targetRef: $t) { targetRef description } }`;
 
 describe('deleteTarget', () => {
-  it('is refused to a governor and to another provider, NOT_FOUND for a target that is not there', async () => {
+  it('is refused to a governor, NOT_FOUND to another provider and for a target that is not there', async () => {
     expectError(await api.gqlAs(tokens.governor, DELETE_TARGET, { ref: 'PL-A', t: 'T1' }), 'FORBIDDEN');
     expectError(
       await api.gqlAs(tokens.provider2, DELETE_TARGET, { ref: 'PL-A', t: 'T1' }),
-      'FORBIDDEN',
-      /you may not change the targets for this placement/,
+      'NOT_FOUND',
+      /placement PL-A does not exist/,
     );
     expectError(await api.gqlAs(tokens.provider1, DELETE_TARGET, { ref: 'PL-A', t: 'T9' }), 'NOT_FOUND');
   });
@@ -178,10 +178,10 @@ describe('deleteTarget', () => {
 const DELETE_REVIEW = `mutation ($ref: String!, $d: LocalDate!) { deleteReview(placementRef: $ref, reviewDate: $d) { reviewDate } }`;
 
 describe('deleteReview', () => {
-  it('is refused to an officer of another authority; done by the authority’s officer', async () => {
+  it('is NOT_FOUND to an officer of another authority; done by the authority’s officer', async () => {
     expectError(
       await api.gqlAs(tokens.officerB, DELETE_REVIEW, { ref: 'PL-A', d: '2026-01-20' }),
-      'FORBIDDEN',
+      'NOT_FOUND',
     );
     expectError(
       await api.gqlAs(tokens.officerA, DELETE_REVIEW, { ref: 'PL-A', d: '2026-01-21' }),
@@ -289,10 +289,10 @@ const DELETE_MARK = `mutation ($ref: String!) { deleteAttendanceMark(placementRe
 const HISTORY = `query ($ref: String!) { attendanceHistory(placementRef: $ref) { sessionDate session code supersededAt } }`;
 
 describe('deleteAttendanceMark', () => {
-  it('is refused to a school and to another provider', async () => {
+  it('is refused to a school, and NOT_FOUND to another provider and another authority', async () => {
     expectError(await api.gqlAs(tokens.school1, DELETE_MARK, { ref: 'PL-B' }), 'FORBIDDEN');
-    expectError(await api.gqlAs(tokens.provider1, DELETE_MARK, { ref: 'PL-B' }), 'FORBIDDEN');
-    expectError(await api.gqlAs(tokens.officerA, DELETE_MARK, { ref: 'PL-B' }), 'FORBIDDEN');
+    expectError(await api.gqlAs(tokens.provider1, DELETE_MARK, { ref: 'PL-B' }), 'NOT_FOUND');
+    expectError(await api.gqlAs(tokens.officerA, DELETE_MARK, { ref: 'PL-B' }), 'NOT_FOUND');
   });
 
   it('by the provider: the current version is closed, none replaces it, the history keeps it', async () => {
