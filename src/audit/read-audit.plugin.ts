@@ -16,7 +16,7 @@ const SUBJECT_OF: Record<string, { kind: string; key: (source: Record<string, un
     kind: 'flag',
     key: (s) => (s.subjectType === 'provider' ? null : `${s.subjectType}:${s.subjectKey}`),
   },
-  AttendanceVersion: { kind: 'attendance', key: () => null },
+  AttendanceVersion: { kind: 'attendance', key: (s) => s.placementRef },
 };
 
 function remember(ctx: Context, kind: string, key: unknown): void {

@@ -66,6 +66,8 @@ export async function submitAttendance(
 }
 
 export interface AttendanceVersion {
+  /** The placement whose mark this is: not a field of the API's type, but what its read audit names. */
+  placementRef: string;
   sessionDate: string;
   session: 'AM' | 'PM';
   code: string;
@@ -102,9 +104,12 @@ export async function attendanceHistory(
     ),
   );
   if (found.length === 0) throw new NotFoundError('placement', placementRef);
-  const rows: AttendanceVersion[] = await behindWall(db.dataSource, rowWall(principal), (m) =>
-    m.query(
-      `SELECT a.session_date AS "sessionDate", a.session, a.code, a.recorded_at AS "recordedAt",
+  const rows: Omit<AttendanceVersion, 'placementRef'>[] = await behindWall(
+    db.dataSource,
+    rowWall(principal),
+    (m) =>
+      m.query(
+        `SELECT a.session_date AS "sessionDate", a.session, a.code, a.recorded_at AS "recordedAt",
        a.recorded_by AS "recordedBy", a.superseded_at AS "supersededAt"
      FROM attendance a
      WHERE a.placement_id = $1
@@ -112,8 +117,8 @@ export async function attendanceHistory(
        AND ($3::date IS NULL OR a.session_date <= $3::date)
        AND ($4::date IS NULL OR (a.recorded_on <= $4::date AND (a.superseded_on IS NULL OR a.superseded_on > $4::date)))
      ORDER BY a.session_date, a.session, a.recorded_at`,
-      [found[0].id, filter.from ?? null, filter.to ?? null, filter.asOf ?? null],
-    ),
+        [found[0].id, filter.from ?? null, filter.to ?? null, filter.asOf ?? null],
+      ),
   );
-  return rows;
+  return rows.map((r) => ({ placementRef, ...r }));
 }

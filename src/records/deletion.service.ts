@@ -268,14 +268,15 @@ export class DeletionService {
       this.ds.transaction(async (m) => {
         const placement = await placementByRef(m, key.placementRef);
         await requirePlacementInScope(m, caller, placement.id, key.placementRef);
-        const [rows]: [(AttendanceVersion & { recordedOn: string })[], number] = await m.query(
-          `UPDATE attendance SET superseded_at = greatest(now(), recorded_at),
+        const [rows]: [(Omit<AttendanceVersion, 'placementRef'> & { recordedOn: string })[], number] =
+          await m.query(
+            `UPDATE attendance SET superseded_at = greatest(now(), recorded_at),
              superseded_on = (now() AT TIME ZONE 'Europe/London')::date
            WHERE placement_id = $1 AND session_date = $2 AND session = $3 AND superseded_at IS NULL
            RETURNING session_date AS "sessionDate", session, code, recorded_at AS "recordedAt",
              recorded_on AS "recordedOn", recorded_by AS "recordedBy", superseded_at AS "supersededAt"`,
-          [placement.id, key.date, key.session],
-        );
+            [placement.id, key.date, key.session],
+          );
         if (!rows.length) throw notFound('attendance mark', subject, 'date');
         const [closed] = rows;
         await recordAudit(m, caller, {
@@ -287,7 +288,7 @@ export class DeletionService {
           after: null,
         });
         const { recordedOn: _day, ...version } = closed;
-        return version;
+        return { placementRef: key.placementRef, ...version };
       }),
     );
   }

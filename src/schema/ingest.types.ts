@@ -201,6 +201,9 @@ export class AttendanceVersionType {
 
   @Field(() => DateTime, { nullable: true, description: 'When a correction replaced this version.' })
   supersededAt: Date | null;
+
+  /** Not a field: the placement the read audit names (src/audit/read-audit.plugin.ts). */
+  placementRef: string;
 }
 
 export function toAttendanceVersionType(v: AttendanceVersion): AttendanceVersionType {

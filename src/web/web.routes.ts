@@ -1,4 +1,5 @@
 import { Request, Response, Router } from 'express';
+import { recordReadAudits } from '../audit/audit.service';
 import { visibleFlags } from '../auth/flag-scope';
 import type { Principal } from '../auth/principal';
 import type { Database } from '../db/database';
@@ -8,7 +9,7 @@ import type { PlacementReason, PlacementType } from '../entities/placement.entit
 import type { SenStatus } from '../entities/pupil.entity';
 import { DomainError } from '../errors';
 import { requireDate } from '../indicators/access';
-import type { SubjectType } from '../indicators/flag-definition';
+import type { Flag, SubjectType } from '../indicators/flag-definition';
 import { computeFlags, FlagQuery } from '../indicators/flags.service';
 import { computeIndicatorsWithFlags, computeSeries } from '../indicators/indicators.service';
 import { flagDefinition } from '../indicators/registry';
@@ -67,6 +68,38 @@ const PAGE_SIZE = 100;
 /** Flags as the caller may see them: narrowed to its pupils and placements, or pseudonymised. */
 async function scopedFlags(ds: Database['dataSource'], principal: Principal, query: FlagQuery) {
   return visibleFlags(ds, principal, await computeFlags(ds, principal, query));
+}
+
+/** What a page shows of pupil-level rows: UPNs, placement references, flags. */
+interface Shown {
+  pupil?: Iterable<string>;
+  placement?: Iterable<string>;
+  flag?: readonly Flag[];
+}
+
+/**
+ * The read audit of a page that names children (docs/access.md, "The audit trail"): a row per kind of
+ * subject shown, written before the page is sent, as GraphQL's read audit is.
+ */
+function auditShown(ds: Database['dataSource'], req: Request, principal: Principal, shown: Shown) {
+  const flags = (shown.flag ?? [])
+    .filter((f) => f.subjectType !== 'provider')
+    .map((f) => `${f.subjectType}:${f.subjectKey}`);
+  const kinds: [string, Iterable<string>][] = [
+    ['pupil', shown.pupil ?? []],
+    ['placement', shown.placement ?? []],
+    ['flag', flags],
+  ];
+  return recordReadAudits(
+    ds,
+    principal,
+    kinds.flatMap(([kind, keys]) => {
+      const subjects = [...new Set(keys)];
+      return subjects.length
+        ? [{ action: 'read' as const, operation: `GET ${req.path}`, subjectKind: kind, subjects }]
+        : [];
+    }),
+  );
 }
 
 export function webRouter(db: Database, principalFor: WebPrincipalFor): Router {
@@ -215,6 +248,13 @@ ${viewForm('/trends', b, authorities)}${charts}`;
     const title = [what, school ? `school ${school}` : null, provider ? `provider ${provider}` : null]
       .filter(Boolean)
       .join(', ');
+    await auditShown(ds, req, principal, {
+      flag: flags,
+      pupil: flags.flatMap((f) =>
+        f.subjectType === 'pupil' && pupilById.has(f.subjectId) ? [f.subjectKey] : [],
+      ),
+      placement: flags.flatMap((f) => (f.subjectType === 'placement' ? [f.subjectKey] : [])),
+    });
     res.type('html').send(renderFlagList(principal, b, title, rows));
   });
 
@@ -242,6 +282,7 @@ ${viewForm('/trends', b, authorities)}${charts}`;
       filter.fsm === null ? null : filter.fsm ? 'free school meals' : 'no free school meals',
       filter.providerRef ? `at ${filter.providerRef}` : null,
     ].filter(Boolean);
+    await auditShown(ds, req, principal, { pupil: found.rows.map((r) => r.row.upn) });
     const next = found.hasNextPage
       ? `/pupils${qs({ ...Object.fromEntries(Object.entries(req.query).map(([k, v]) => [k, String(v)])), after: found.endCursor })}`
       : null;
@@ -273,6 +314,10 @@ ${viewForm('/trends', b, authorities)}${charts}`;
       { first: PAGE_SIZE, after: one(req.query, 'after') },
       { pupil: true, provider: true },
     );
+    await auditShown(ds, req, principal, {
+      placement: found.rows.map(({ row }) => row.placement.placementRef),
+      pupil: found.rows.flatMap(({ row }) => (row.pupil ? [row.pupil.upn] : [])),
+    });
     const parts = [filter.type?.replace(/_/g, ' '), filter.reason?.replace(/_/g, ' ')].filter(Boolean);
     res.type('html').send(
       renderPlacementList(
@@ -314,6 +359,11 @@ ${viewForm('/trends', b, authorities)}${charts}`;
         ? null
         : ((await new SchoolService(ds).byIds(principal, [pupil.schoolId]))[0]?.name ?? null);
     const destinations = await pupils.destinationsOf(principal, [pupil.id]);
+    await auditShown(ds, req, principal, {
+      pupil: [pupil.upn],
+      placement: placements.map((p) => p.placementRef),
+      flag: flags,
+    });
     res.type('html').send(
       renderPupilPage(principal, b, {
         pupil,
@@ -346,6 +396,11 @@ ${viewForm('/trends', b, authorities)}${charts}`;
     const plans = new PlacementPlanService(ds);
     const targets = await plans.targetsOf(principal, [placement.id]);
     const reviews = await plans.reviewsOf(principal, [placement.id]);
+    await auditShown(ds, req, principal, {
+      placement: [placement.placementRef],
+      pupil: [pupil.upn],
+      flag: flags,
+    });
     res.type('html').send(
       renderPlacementPage(principal, b, {
         placement,

@@ -1,7 +1,7 @@
 import { localAdministrator } from '../../src/auth/principal';
 import { makeUpn } from '../../src/domain/upn';
 import { importFolder } from '../../src/ingest';
-import { startTestApi, TestApi } from '../support/api-server';
+import { expectGraphQLError, startTestApi, TestApi } from '../support/api-server';
 import { EXAMPLE } from '../support/example';
 
 /**
@@ -20,15 +20,7 @@ let school: string;
 let officer801: string;
 let provider2: string;
 
-type Response = {
-  data?: Record<string, unknown>;
-  errors?: { message: string; extensions?: { code?: string } }[];
-};
-
-function expectError(res: Response, code: string, message?: RegExp): void {
-  expect(res.errors?.[0]?.extensions?.code).toBe(code);
-  if (message) expect(res.errors?.[0]?.message).toMatch(message);
-}
+const expectError = expectGraphQLError;
 
 async function asAdmin(query: string, variables?: Record<string, unknown>) {
   const res = await api.gqlAs(api.adminToken, query, variables);

@@ -274,6 +274,17 @@ describe('the audit', () => {
     ]);
   });
 
+  it('names the placement of every attendance version read', async () => {
+    const token = await api.tokenFor('la_officer', { authorities: ['802'], username: 'history-reader' });
+    const res = await api.gqlAs(token, '{ attendanceHistory(placementRef: "PL-0001") { code } }');
+    expect(res.errors).toBeUndefined();
+    expect(res.data.attendanceHistory.length).toBeGreaterThan(0);
+    const rows = await api.db.dataSource.query(
+      "SELECT subjects, subject_count FROM audit_event WHERE actor = 'history-reader' AND subject_kind = 'attendance'",
+    );
+    expect(rows).toEqual([{ subjects: ['PL-0001'], subject_count: 1 }]);
+  });
+
   it('records a change with before and after', async () => {
     const token = await api.tokenFor('la_officer', { authorities: ['802'], username: 'changer' });
     await api.gqlAs(

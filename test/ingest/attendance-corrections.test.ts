@@ -28,6 +28,7 @@ describe('attendance versions, corrections and history', () => {
     const history = await attendanceHistory(db, admin, 'PL-1');
     expect(history).toEqual([
       {
+        placementRef: 'PL-1',
         sessionDate: '2026-01-06',
         session: 'AM',
         code: 'N',
@@ -36,6 +37,7 @@ describe('attendance versions, corrections and history', () => {
         supersededAt: new Date('2026-01-08T10:00:00Z'),
       },
       {
+        placementRef: 'PL-1',
         sessionDate: '2026-01-06',
         session: 'AM',
         code: 'I',

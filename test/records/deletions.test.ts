@@ -1,7 +1,7 @@
 import { localAdministrator } from '../../src/auth/principal';
 import { makeUpn } from '../../src/domain/upn';
 import { importFile, submitAttendance } from '../../src/ingest';
-import { GraphQLResponse, startTestApi, TestApi } from '../support/api-server';
+import { expectGraphQLError, startTestApi, TestApi } from '../support/api-server';
 import { Factories, factories } from '../support/factories';
 
 /**
@@ -16,11 +16,7 @@ const U1 = makeUpn('801200007001');
 const U2 = makeUpn('802200007002');
 const tokens: Record<string, string> = {};
 
-function expectError(res: GraphQLResponse, code: string, message?: RegExp): void {
-  expect(res.data?.[Object.keys(res.data ?? {})[0]] ?? null).toBeNull();
-  expect(res.errors?.[0]?.extensions?.code).toBe(code);
-  if (message) expect(res.errors?.[0]?.message).toMatch(message);
-}
+const expectError = expectGraphQLError;
 
 async function deletionVersions(table: string, id: number) {
   return api.db.dataSource.query(

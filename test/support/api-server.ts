@@ -18,6 +18,13 @@ export interface GraphQLResponse<T = Json> {
   errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
 }
 
+/** A response that failed with `code` (and `message`), with no data for its field. */
+export function expectGraphQLError(res: GraphQLResponse, code: string, message?: RegExp): void {
+  expect(res.data?.[Object.keys(res.data ?? {})[0]] ?? null).toBeNull();
+  expect(res.errors?.[0]?.extensions?.code).toBe(code);
+  if (message) expect(res.errors?.[0]?.message).toMatch(message);
+}
+
 export interface TestApi {
   db: Database;
   server: RunningServer;

@@ -52,6 +52,35 @@ describe('dashboard pages, report links and downloads', () => {
     expect(pupils.text).toContain('Pupils in AP: KS4');
   });
 
+  it('audits every page that names children, with the children it named', async () => {
+    const audited = async (operation: string) =>
+      (await api.db.dataSource.query(
+        `SELECT subject_kind AS kind, subjects FROM audit_event
+         WHERE action = 'read' AND operation = $1 AND actor = 'test-admin' ORDER BY id DESC LIMIT 3`,
+        [operation],
+      )) as { kind: string; subjects: string[] }[];
+    const subjectsOf = async (operation: string, kind: string) =>
+      (await audited(operation)).find((r) => r.kind === kind)?.subjects ?? [];
+
+    expect((await get('/pupils/Z801200025003').query(AT)).status).toBe(200);
+    expect(await subjectsOf('GET /pupils/Z801200025003', 'pupil')).toEqual(['Z801200025003']);
+    expect(await subjectsOf('GET /pupils/Z801200025003', 'placement')).toContain('PL-0005');
+    expect((await get('/placements/PL-0005').query(AT)).status).toBe(200);
+    expect(await subjectsOf('GET /placements/PL-0005', 'pupil')).toEqual(['Z801200025003']);
+    expect(await subjectsOf('GET /placements/PL-0005', 'placement')).toEqual(['PL-0005']);
+    expect((await get('/flags').query({ ...AT, code: 'NOT_ON_ROLL' })).status).toBe(200);
+    expect(await subjectsOf('GET /flags', 'flag')).toEqual(['pupil:Z801200025003']);
+    expect(await subjectsOf('GET /flags', 'pupil')).toEqual(['Z801200025003']);
+    const list = await get('/pupils').query(AT);
+    const listed = [...list.text.matchAll(/href="\/pupils\/([A-Z0-9]{13})\?/g)].map((m) => m[1]);
+    expect(listed.length).toBeGreaterThan(0);
+    expect((await subjectsOf('GET /pupils', 'pupil')).sort()).toEqual([...new Set(listed)].sort());
+    const placements = await get('/placements').query(AT);
+    const refs = [...placements.text.matchAll(/href="\/placements\/(PL-\d+)\?/g)].map((m) => m[1]);
+    expect(refs.length).toBeGreaterThan(0);
+    expect((await subjectsOf('GET /placements', 'placement')).sort()).toEqual([...new Set(refs)].sort());
+  });
+
   it('gives a governor aggregates without links to children, and a school page without names', async () => {
     token = await api.tokenFor('governor', { schoolUrn: '100049' });
     const overview = await get('/').query({ asOf: '2026-11-03', authority: '802' });
