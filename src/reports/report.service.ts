@@ -1,4 +1,4 @@
-import { recordAudit } from '../audit/audit.service';
+import { recordAudits } from '../audit/audit.service';
 import type { Principal } from '../auth/principal';
 import type { Database } from '../db/database';
 import { badInput } from '../records/record-errors';
@@ -24,12 +24,25 @@ export async function generateReport(
   const subject =
     req.kind === 'la' ? req.authority : req.kind === 'governor' ? req.schoolUrn : req.providerRef;
   const safe = `${req.kind}-${subject ?? 'all'}-${doc.asOf}`.replace(/[^A-Za-z0-9._-]/g, '_');
-  await recordAudit(db.dataSource, principal, {
-    action: 'report',
+  const about = {
+    action: 'report' as const,
     operation: `report ${req.kind} ${req.format}`,
-    subjectKind: req.kind === 'la' ? 'authority' : req.kind === 'governor' ? 'school' : 'provider',
-    subjects: subject ? [subject] : [],
     detail: { asOf: doc.asOf, from: req.from ?? null, to: req.to ?? null },
-  });
+  };
+  // the report's subject, then every child and placement it names: who was sent whose record
+  const named: [string, string[]][] = [
+    ['pupil', doc.names.pupils],
+    ['placement', doc.names.placements],
+  ];
+  await recordAudits(db.dataSource, principal, [
+    {
+      ...about,
+      subjectKind: req.kind === 'la' ? 'authority' : req.kind === 'governor' ? 'school' : 'provider',
+      subjects: subject ? [subject] : [],
+    },
+    ...named.flatMap(([subjectKind, subjects]) =>
+      subjects.length ? [{ ...about, subjectKind, subjects }] : [],
+    ),
+  ]);
   return { data, contentType: CONTENT_TYPES[req.format], fileName: `alp-hub-${safe}.${req.format}` };
 }

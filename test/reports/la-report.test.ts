@@ -5,6 +5,7 @@ import { Database } from '../../src/db/database';
 import { importFolder } from '../../src/ingest';
 import { cellText, ReportDocument, Table, tablesOf } from '../../src/reports/documents/document';
 import { buildLaReport, loadLaReport } from '../../src/reports/documents/la-monitoring.document';
+import { generateReport } from '../../src/reports/report.service';
 import { createTestDatabase } from '../support/database';
 
 const EXAMPLE = path.join(__dirname, '../../spec/example');
@@ -46,6 +47,30 @@ describe('LA monitoring report on spec/example', () => {
     );
   });
   afterAll(() => db.close());
+
+  it('audits the children and placements it names, for whoever it was generated', async () => {
+    const who = { ...localAdministrator(), name: 'report-reader' };
+    await generateReport(db, who, {
+      kind: 'la',
+      format: 'csv',
+      asOf: '2026-11-03',
+      authority: '801',
+      from: '2026-03-02',
+    });
+    const rows: { subject_kind: string; subjects: string[] }[] = await db.dataSource.query(
+      `SELECT subject_kind, subjects FROM audit_event WHERE actor = 'report-reader' AND action = 'report'`,
+    );
+    const of = (kind: string) => [...(rows.find((r) => r.subject_kind === kind)?.subjects ?? [])].sort();
+    expect(of('authority')).toEqual(['801']);
+    const named = tablesOf(doc).flatMap((t) => t.rows.flat().map((c) => cellText(c)));
+    const upns = [...new Set(named.filter((c) => /^[A-Z]\d{12}$/.test(c)))].sort();
+    expect(upns.length).toBeGreaterThan(0);
+    expect(of('pupil')).toEqual(expect.arrayContaining(upns));
+    expect(table(doc, 'Placements in breach').rows.length).toBeGreaterThan(0);
+    expect(of('placement')).toEqual(
+      expect.arrayContaining(table(doc, 'Placements in breach').rows.map((r) => String(r[0]))),
+    );
+  });
 
   it('lists every child flagged, with the reasons, most flags first', () => {
     const children = table(doc, 'Children');

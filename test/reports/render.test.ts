@@ -167,6 +167,7 @@ describe('report renderers, read back', () => {
   it('neutralises spreadsheet formulas in XLSX and CSV cells', async () => {
     const evil: ReportDocument = {
       kind: 'la',
+      names: { pupils: [], placements: [] },
       title: 'Injection',
       subtitle: 'test',
       asOf: AS_OF,

@@ -79,7 +79,12 @@ export interface ReportDocument {
   definitions: { term: string; text: string }[];
   /** How small numbers were treated; always present, even when nothing was suppressed. */
   suppressionNotes: string[];
+  /** The children and placements the document names, for its audit; none in an aggregate report. */
+  names: { pupils: string[]; placements: string[] };
 }
+
+/** What an aggregate report names: no child and no placement. */
+export const NO_NAMES: ReportDocument['names'] = { pupils: [], placements: [] };
 
 export function figure(m: Measure, unit: FigureUnit): Figure {
   return { kind: 'figure', value: m.value, suppressed: m.suppressed, unit };

@@ -15,6 +15,7 @@ import {
   DEFINITION_SOURCE,
   Figure,
   figure,
+  NO_NAMES,
   ReportDocument,
   SUPPRESSION_RULE,
   Table,
@@ -133,6 +134,7 @@ export function buildGovernorReport(d: GovernorReportData): ReportDocument {
   ).length;
   return {
     kind: 'governor',
+    names: NO_NAMES,
     title: `How alternative provision is working for ${d.school.name}`,
     subtitle: `Governors' report, ${d.from} to ${d.to} (as known on ${d.asOf}); school URN ${d.school.urn}, ${d.school.authorityName}`,
     asOf: d.asOf,

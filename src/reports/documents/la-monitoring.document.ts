@@ -263,6 +263,10 @@ export function buildLaReport(d: LaReportData): ReportDocument {
 
   return {
     kind: 'la',
+    names: {
+      pupils: [...d.pupils.values()].map((p) => p.upn),
+      placements: [...d.placements.values()].map((p) => p.placementRef),
+    },
     title: `Alternative provision monitoring report: ${d.authority.name}`,
     subtitle: `Authority ${d.authority.laCode}, as of ${d.asOf}; changes since ${d.since}`,
     asOf: d.asOf,

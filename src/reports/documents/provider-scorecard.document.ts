@@ -14,6 +14,7 @@ import {
   DEFINITION_SOURCE,
   FigureUnit,
   figure,
+  NO_NAMES,
   ReportDocument,
   SUPPRESSION_RULE,
   Table,
@@ -224,6 +225,7 @@ export function buildProviderScorecard(d: ProviderScorecardData): ReportDocument
   ].join(', ');
   return {
     kind: 'provider',
+    names: NO_NAMES,
     title: `Provider scorecard: ${d.provider.name}`,
     subtitle: `${d.provider.providerRef} (${status}); ${d.from} to ${d.to}, as known on ${d.asOf}${d.authority ? `; placements of authority ${d.authority}` : ''}`,
     asOf: d.asOf,
