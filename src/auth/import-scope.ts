@@ -44,21 +44,48 @@ function outside(column: string, join: string, condition: string, reason: string
     FROM ingest_stage s ${join} WHERE ${condition}`;
 }
 
+/** Authorities an officer acts for, as a SQL array. */
+function authoritiesArray(p: Principal): string {
+  return `ARRAY[${p.authorities.map(literal).join(', ') || "''"}]::text[]`;
+}
+
+/**
+ * Which stored placements (alias `pl`, its pupil's authority `a`) lie outside what the importer's rows
+ * may name, and the reason a row naming one is refused: a provider's are its own placements, an
+ * officer's those of its authorities' pupils. Null for administrators, who may name any. The
+ * attendance lookup uses it too, so that a row outside the scope is refused before anything of the
+ * placement (its dates, its authority's calendar) goes into an error.
+ */
+export interface PlacementImportScope {
+  outside: string;
+  reason: string;
+}
+
+export function placementImportScope(p: Principal): PlacementImportScope | null {
+  if (p.role === 'provider')
+    return {
+      outside: `pl.provider_id IS DISTINCT FROM (SELECT id FROM provider WHERE provider_ref = ${literal(p.providerRef ?? '')})`,
+      reason: `'placement ' || pl.placement_ref || ' is not one of your placements'`,
+    };
+  if (p.role === 'la_officer')
+    return {
+      outside: `a.la_code <> ALL (${authoritiesArray(p)})`,
+      reason: `'placement ' || pl.placement_ref || ' is of a pupil of authority ' || a.la_code || ', which is not one you act for'`,
+    };
+  return null;
+}
+
+const PLACEMENT_JOIN =
+  'JOIN placement pl ON pl.placement_ref = s.placement_ref JOIN pupil p ON p.id = pl.pupil_id JOIN authority a ON a.id = p.authority_id';
+
 export function importScopeChecks(p: Principal, kind: ImportKind): string[] {
   if (p.role === 'admin') return [];
   if (p.role === 'provider') {
-    const mine = `(SELECT id FROM provider WHERE provider_ref = ${literal(p.providerRef ?? '')})`;
-    return [
-      outside(
-        'placement_ref',
-        'JOIN placement pl ON pl.placement_ref = s.placement_ref',
-        `pl.provider_id IS DISTINCT FROM ${mine}`,
-        `'placement ' || s.placement_ref || ' is not one of your placements'`,
-      ),
-    ];
+    const scope = placementImportScope(p) as PlacementImportScope;
+    return [outside('placement_ref', PLACEMENT_JOIN, scope.outside, scope.reason)];
   }
   if (p.role !== 'la_officer') return [];
-  const las = `ARRAY[${p.authorities.map(literal).join(', ') || "''"}]::text[]`;
+  const las = authoritiesArray(p);
   const byLa = outside(
     'la_code',
     '',
@@ -80,11 +107,12 @@ export function importScopeChecks(p: Principal, kind: ImportKind): string[] {
     `a.la_code <> ALL (${las})`,
     `'school ' || sc.urn || ' belongs to authority ' || a.la_code || ', which is not one you act for'`,
   );
+  const placementScope = placementImportScope(p) as PlacementImportScope;
   const storedPlacement = outside(
     'placement_ref',
-    'JOIN placement pl ON pl.placement_ref = s.placement_ref JOIN pupil p ON p.id = pl.pupil_id JOIN authority a ON a.id = p.authority_id',
-    `a.la_code <> ALL (${las})`,
-    `'placement ' || s.placement_ref || ' is of a pupil of authority ' || a.la_code || ', which is not one you act for'`,
+    PLACEMENT_JOIN,
+    placementScope.outside,
+    placementScope.reason,
   );
   switch (kind) {
     case 'schools':

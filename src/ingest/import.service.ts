@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { PoolClient } from 'pg';
 import { VERSIONED_TABLES } from '../../migrations/1765500000000-RecordVersions';
-import { importScopeChecks, mayImportKind } from '../auth/import-scope';
+import { importScopeChecks, mayImportKind, placementImportScope } from '../auth/import-scope';
 import { Principal } from '../auth/principal';
 import { Database } from '../db/database';
 import { setChangeContext } from '../history/change-context';
@@ -276,6 +276,7 @@ async function importInRun(
     principalName: principal.name,
     now: (opts.now ?? new Date()).toISOString(),
     knownAt: opts.knownAt?.toISOString() ?? null,
+    placementScope: placementImportScope(principal),
   };
   const defaults = def.defaults?.(context);
   const errors = new ErrorList(opts.errorLimit ?? DEFAULT_ERROR_LIMIT);

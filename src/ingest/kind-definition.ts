@@ -1,4 +1,5 @@
 import { PoolClient } from 'pg';
+import type { PlacementImportScope } from '../auth/import-scope';
 import { CellParser } from './cell-parsers';
 
 export const IMPORT_KINDS = [
@@ -52,6 +53,8 @@ export interface ImportContext {
   now: string;
   /** ISO 8601 instant a back-load makes its records known from (`--known-at`); null for a plain import. */
   knownAt: string | null;
+  /** The placements the importer's rows may not name (src/auth/import-scope.ts); null when any. */
+  placementScope: PlacementImportScope | null;
 }
 
 /** PostgreSQL type of a staging column; canonical text from a CellParser casts to it exactly. */

@@ -330,6 +330,29 @@ describe('writes, per role', () => {
     expect(codeOf(pupilsFile)).toBe('INGEST_FORBIDDEN');
   });
 
+  it("tells a provider nothing of another provider's placement but that it is not theirs", async () => {
+    const theirs = outsideOf(expected.provider.placements, ALL_REFS)[0];
+    // a Saturday, years before any placement: a placement of its own would get both errors
+    const content = `placement_ref,date,session,code\n${theirs},2020-01-04,AM,/\n`;
+    const res = await api.gqlAs(
+      tokens.provider,
+      `mutation($c: String!) { importFile(kind: ATTENDANCE, filename: "a.csv", content: $c) { inserted errors { line column reason } } }`,
+      { c: content },
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.data.importFile.errors).toEqual([
+      { line: 2, column: 'placement_ref', reason: `placement ${theirs} is not one of your placements` },
+    ]);
+    const officer = await api.gqlAs(
+      tokens.officer801,
+      `mutation($c: String!) { importFile(kind: ATTENDANCE, filename: "a.csv", content: $c) { errors { reason } } }`,
+      { c: `placement_ref,date,session,code\n${expected.officer.placements[0]},2020-01-04,AM,/\n` },
+    );
+    expect(officer.data.importFile.errors).toEqual([
+      { reason: expect.stringMatching(/which is not one you act for$/) },
+    ]);
+  });
+
   it("refuses uploads of another authority's pupils to an officer", async () => {
     const theirs = outsideOf(expected.officer.pupils, ALL_UPNS)[0];
     const res = await request(api.base)

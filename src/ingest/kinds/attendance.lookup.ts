@@ -2,12 +2,10 @@ import { PoolClient } from 'pg';
 import { dayOfWeek } from '../../domain/dates';
 import { BatchResolver, ColumnDef, ImportContext, ReportProblem, RowLookup } from '../kind-definition';
 
-interface PlacementRef {
-  id: string;
-  start: string;
-  end: string | null;
-  authority: AuthorityCalendar;
-}
+type PlacementRef =
+  | { id: string; start: string; end: string | null; authority: AuthorityCalendar; outside?: undefined }
+  /** A placement the importer may not name: only why, nothing of the placement itself. */
+  | { outside: string };
 
 /** One authority's terms and closures, with each day's verdict remembered (a file repeats its days). */
 class AuthorityCalendar {
@@ -39,8 +37,10 @@ class AuthorityCalendar {
 
 /**
  * Attendance rows checked against placements, attendance codes and authority calendars in JS as the file
- * streams (see RowLookup): the placement must exist, the code must be DfE's, the date must be within the
- * placement and a school day of the pupil's authority. Stages the placement's id.
+ * streams (see RowLookup): the placement must exist and be one the importer may name, the code must be
+ * DfE's, the date must be within the placement and a school day of the pupil's authority. Stages the
+ * placement's id. A row naming a placement outside the importer's scope gets the scope's reason alone:
+ * the placement's dates and its authority's calendar are not loaded for it, so no error tells of them.
  *
  * The first batch looks up only its own placement references (a day's register reads a handful of
  * rows); a file with more batches loads every placement once at its second batch, rather than one query
@@ -89,6 +89,7 @@ class AttendanceResolver implements BatchResolver {
   private readonly recordedAt: number;
   private readonly received: (canonical: string) => boolean;
   private readonly receivedAt: string;
+  private readonly scope: ImportContext['placementScope'];
 
   constructor(
     private readonly client: PoolClient,
@@ -103,6 +104,7 @@ class AttendanceResolver implements BatchResolver {
     this.session = at('session');
     this.recordedAt = at('recorded_at');
     this.receivedAt = ctx.now;
+    this.scope = ctx.placementScope;
     this.received = notLaterThan(new Date(ctx.now));
   }
 
@@ -136,15 +138,22 @@ class AttendanceResolver implements BatchResolver {
       start: string;
       end: string | null;
       authority_id: number;
+      outside: string | null;
     }>(
-      `SELECT p.placement_ref AS ref, p.id::text AS id, p.start_date::text AS start, p.end_date::text AS end,
-         pu.authority_id
-       FROM placement p JOIN pupil pu ON pu.id = p.pupil_id
-       WHERE $1::text[] IS NULL OR p.placement_ref = ANY ($1::text[])`,
+      `SELECT pl.placement_ref AS ref, pl.id::text AS id, pl.start_date::text AS start,
+         pl.end_date::text AS end, pu.authority_id,
+         ${this.scope ? `CASE WHEN ${this.scope.outside} THEN ${this.scope.reason} END` : 'NULL::text'} AS outside
+       FROM placement pl JOIN pupil pu ON pu.id = pl.pupil_id JOIN authority a ON a.id = pu.authority_id
+       WHERE $1::text[] IS NULL OR pl.placement_ref = ANY ($1::text[])`,
       [refs],
     );
-    await this.loadAuthorities([...new Set(found.rows.map((r) => r.authority_id))]);
+    const mine = found.rows.filter((r) => r.outside === null);
+    await this.loadAuthorities([...new Set(mine.map((r) => r.authority_id))]);
     for (const r of found.rows) {
+      if (r.outside !== null) {
+        this.placements.set(r.ref, { outside: r.outside });
+        continue;
+      }
       const authority = this.authorities.get(r.authority_id) as AuthorityCalendar;
       this.placements.set(r.ref, { id: r.id, start: r.start, end: r.end, authority });
     }
@@ -185,6 +194,9 @@ class AttendanceResolver implements BatchResolver {
     if (placement === null) {
       report('placement_ref', ref, `placement ${ref} does not exist`);
       ok = false;
+    } else if (placement.outside !== undefined) {
+      report('placement_ref', ref, placement.outside);
+      ok = false;
     }
     // a file without the code column takes the stored code (null here, filled in SQL)
     if (code !== null && !this.codes?.has(code)) {
@@ -200,7 +212,7 @@ class AttendanceResolver implements BatchResolver {
       );
       ok = false;
     }
-    if (placement === null) return null;
+    if (placement === null || placement.outside !== undefined) return null;
     if (date < placement.start || (placement.end !== null && date > placement.end)) {
       report(
         'date',
