@@ -6,6 +6,7 @@ import {
   pupilScope,
   requireAuthority,
   requirePlacementInScope,
+  requirePupilInScope,
   requireSchoolMayChange,
   requireVisitor,
   requireWriter,
@@ -87,6 +88,8 @@ export class DeletionService {
       .setLock('pessimistic_write', undefined, ['pl'])
       .getOne();
     if (!found) throw notFound('placement', placementRef, 'placementRef');
+    // the lock needs the owner's role; the row-level wall checks the same scope a second time
+    await requirePlacementInScope(m, caller, found.id, placementRef);
     await requireSchoolMayChange(m, caller, {
       kind: 'placement',
       key: placementRef,
@@ -174,6 +177,7 @@ export class DeletionService {
           [upn, ...s.values],
         );
         if (!pupil) throw notFound('pupil', upn, 'upn');
+        await requirePupilInScope(m, caller, pupil.id, upn);
         await requireSchoolMayChange(m, caller, { kind: 'pupil', key: upn, schoolId: pupil.schoolId });
         const found = await m.findOne(Destination, {
           where: { pupilId: pupil.id, recordedOn },

@@ -3,6 +3,7 @@ import { localAdministrator, Principal } from '../../src/auth/principal';
 import { Database } from '../../src/db/database';
 import { importFolder } from '../../src/ingest';
 import { attendanceHistory } from '../../src/ingest/attendance.service';
+import { DeletionService } from '../../src/records/deletion.service';
 import { PlacementService } from '../../src/records/placement.service';
 import { PupilService } from '../../src/records/pupil.service';
 import { createTestDatabase } from '../support/database';
@@ -71,4 +72,27 @@ test('placement lists and look-ups: a provider gets its own placements only', as
   const other = placements.find((p) => p.provider !== 'ALP-001');
   expect(await service.byRef(provider, other?.ref as string)).toBeNull();
   await expect(attendanceHistory(db, provider, other?.ref as string)).rejects.toThrow(/does not exist/);
+});
+
+test("deletions: an officer cannot delete another authority's placement or destination", async () => {
+  const deletions = new DeletionService(db.dataSource);
+  const [theirs] = await db.dataSource.query(
+    `SELECT pl.placement_ref AS ref FROM placement pl JOIN pupil p ON p.id = pl.pupil_id
+       JOIN authority a ON a.id = p.authority_id WHERE a.la_code <> '802' ORDER BY pl.id LIMIT 1`,
+  );
+  await expect(deletions.deletePlacement(officer, theirs.ref)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  const [destination] = await db.dataSource.query(
+    `SELECT p.upn, d.recorded_on AS "recordedOn" FROM destination d JOIN pupil p ON p.id = d.pupil_id
+       JOIN authority a ON a.id = p.authority_id WHERE a.la_code <> '802' ORDER BY d.id LIMIT 1`,
+  );
+  await expect(
+    deletions.deleteDestination(officer, destination.upn, destination.recordedOn),
+  ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  const still = await db.dataSource.query(
+    `SELECT (SELECT count(*)::int FROM placement WHERE placement_ref = $1) AS placements,
+            (SELECT count(*)::int FROM destination d JOIN pupil p ON p.id = d.pupil_id
+              WHERE p.upn = $2 AND d.recorded_on = $3) AS destinations`,
+    [theirs.ref, destination.upn, destination.recordedOn],
+  );
+  expect(still).toEqual([{ placements: 1, destinations: 1 }]);
 });
