@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DomainError } from '../errors';
@@ -24,7 +24,7 @@ export const LOCK_FILE = 'alp-hub.lock';
 
 /** A folder held by another live process that cannot be shared (or not yet). */
 export class DatabaseInUseError extends DomainError {
-  constructor(message: string, details: { lock: string; holder: LockHolder }) {
+  constructor(message: string, details: { lock: string; holder: LockHolder | null }) {
     super('DATABASE_IN_USE', message, undefined, details);
   }
 }
@@ -102,15 +102,16 @@ export async function lockFolder(folder: string, role: LockHolder['role']): Prom
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
     const other = readHolder(file);
-    if (other === null) {
-      // Being written (it is created empty, then filled), or left unreadable by a crash mid-write.
-      const age = Date.now() - (statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
-      if (age > 5_000) removeStale(file, 'an unreadable lock');
-      else await sleep(POLL_MS);
-      continue;
-    }
-    if (isStale(other)) {
-      removeStale(file, `a stale lock of pid ${other.pid}, which is no longer running`);
+    if (other === null || isStale(other)) {
+      // An unreadable lock is being written (it is created empty, then filled), or was left so by a
+      // crash mid-write: only the latter (see staleness) is taken over; the former is waited for.
+      const outcome = takeOver(file);
+      if (outcome === 'claimed elsewhere' && Date.now() > deadline)
+        throw new DatabaseInUseError(
+          `the lock of the embedded database in ${folder} is being taken over by another process, or was left half taken over by one that stopped: if no alp-hub process uses the folder, delete ${file} and ${file}.*.stale`,
+          { lock: file, holder: other },
+        );
+      if (outcome !== 'removed') await sleep(POLL_MS);
       continue;
     }
     if (other.role === 'server' && role === 'command') {
@@ -133,13 +134,63 @@ function inUseMessage(folder: string, other: LockHolder, role: LockHolder['role'
   return `${where} is in use by another alp-hub command (${describe(other)}): wait for it to finish${role === 'server' ? ', then start the server' : ''}; if that process is gone, delete ${path.join(folder, LOCK_FILE)}`;
 }
 
-function removeStale(file: string, what: string): void {
+/** Why the lock in `file` may be taken over, or null while it is (or may be) someone's. */
+function staleness(file: string): string | null {
+  const holder = readHolder(file);
+  if (holder) return isStale(holder) ? `a stale lock of pid ${holder.pid}, which is no longer running` : null;
+  const stat = statSync(file, { throwIfNoEntry: false });
+  return stat && Date.now() - stat.mtimeMs > UNREADABLE_MS ? 'an unreadable lock' : null;
+}
+
+/** How long a lock may stay unreadable while its holder writes it. */
+const UNREADABLE_MS = 5_000;
+
+/**
+ * Removes the lock in `file` if it is stale, as one taker only. Two processes can both find a lock
+ * stale; were each to remove it, the slower would remove the lock the faster has taken since. So a
+ * taker first claims the lock's inode with a hard link named after it (`alp-hub.lock.<inode>.stale`:
+ * one link of a name can exist), then judges the claimed inode again and removes the lock only if that
+ * inode is still stale and still the lock: a lock taken since is another, live inode, and is left alone.
+ * Only a claim's maker removes its inode from `file`, so nothing replaces it between the two steps.
+ */
+function takeOver(file: string): 'removed' | 'not stale' | 'claimed elsewhere' {
+  const ino = statSync(file, { throwIfNoEntry: false })?.ino;
+  if (ino === undefined) return 'removed';
+  const claim = `${file}.${ino}.stale`;
+  try {
+    linkSync(file, claim);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return 'removed';
+    if (code === 'EEXIST') return 'claimed elsewhere';
+    // a file system without hard links (FAT): the plain removal, which two takers can race
+    if (code === 'EPERM' || code === 'ENOTSUP' || code === 'ENOSYS') return removeUnclaimed(file);
+    throw err;
+  }
+  try {
+    // the lock may have been replaced between the stat and the link: then the claim is not of `ino`
+    if (statSync(claim).ino !== ino) return 'not stale';
+    const why = staleness(claim);
+    if (!why) return 'not stale';
+    return remove(file, why);
+  } finally {
+    unlinkSync(claim);
+  }
+}
+
+function removeUnclaimed(file: string): 'removed' | 'not stale' {
+  const why = staleness(file);
+  return why ? remove(file, why) : 'not stale';
+}
+
+function remove(file: string, why: string): 'removed' {
   try {
     unlinkSync(file);
-    logger.warn(`removed ${what} (${file})`);
+    logger.warn(`removed ${why} (${file})`);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
+  return 'removed';
 }
 
 function heldLock(file: string, holder: LockHolder): FolderLock {

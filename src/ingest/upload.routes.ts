@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
+import { finished, pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
 import { Request, Response, Router } from 'express';
 import { auditImport } from '../audit/import-audit';
@@ -22,61 +22,91 @@ export const MAX_MULTIPART_BYTES = 100 * 1024 * 1024;
 /**
  * POST /imports: a file as multipart/form-data (field `kind`, then the file in field `file`), streamed
  * to a temporary file (memory does not grow with it) and imported like the CLI's files: all rows or
- * none. 200 with the counts when stored; 422 with the rejected rows when nothing was stored.
+ * none. 200 with the counts when stored; 422 with the rejected rows when nothing was stored. The
+ * temporary folder is removed before the answer, whatever the outcome (an aborted upload included).
  */
-export function uploadRouter(db: Database, principalFor: PrincipalFor): Router {
+export function uploadRouter(db: Database, principalFor: PrincipalFor, opts: { dir?: string } = {}): Router {
   const router = Router();
   router.post('/imports', async (req: Request, res: Response) => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'alp-upload-'));
-    try {
-      const principal = principalFor(req);
-      const { kind, filename, file } = await receive(req, dir);
-      const result = await importFile(
-        db,
-        principal,
-        kind,
-        { path: file },
-        {
-          format: /\.xlsx$/i.test(filename) ? 'xlsx' : 'csv',
-        },
-      );
-      await auditImport(db.dataSource, principal, 'POST /imports', filename, result);
-      res.status(result.errors.length || result.errorsNotListed ? 422 : 200).json(result);
-    } catch (err) {
-      if (err instanceof DomainError) {
-        const status = err.code.endsWith('FORBIDDEN') ? 403 : err.code === 'PAYLOAD_TOO_LARGE' ? 413 : 400;
-        res.status(status).json({ errors: [{ message: err.message, extensions: { code: err.code } }] });
-      } else if (databaseFailure(err)) {
-        const failure = databaseFailure(err) as NonNullable<ReturnType<typeof databaseFailure>>;
-        logger.warn({ err, failure: failure.kind }, 'database failure during an upload');
-        res.status(503).json({
-          errors: [
-            {
-              message: `${failure.message}; nothing was stored`,
-              extensions: { code: DATABASE_CODES[failure.kind] },
-            },
-          ],
-        });
-      } else {
-        logger.error({ err }, 'upload failed');
-        res.status(500).json({
-          errors: [
-            {
-              message: 'the import failed; nothing was stored',
-              extensions: { code: 'INTERNAL_SERVER_ERROR' },
-            },
-          ],
-        });
-      }
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    const { status, body } = await upload(db, principalFor, req, opts.dir ?? os.tmpdir());
+    res.status(status).json(body);
   });
   return router;
 }
 
+async function upload(
+  db: Database,
+  principalFor: PrincipalFor,
+  req: Request,
+  root: string,
+): Promise<{ status: number; body: unknown }> {
+  let dir: string | undefined;
+  try {
+    const principal = principalFor(req);
+    dir = await mkdtemp(path.join(root, 'alp-upload-')).catch((err) => {
+      throw new UploadStorageError(err);
+    });
+    const { kind, filename, file } = await receive(req, dir);
+    const result = await importFile(
+      db,
+      principal,
+      kind,
+      { path: file },
+      { format: /\.xlsx$/i.test(filename) ? 'xlsx' : 'csv', fileName: filename },
+    );
+    await auditImport(db.dataSource, principal, 'POST /imports', filename, result);
+    return { status: result.errors.length || result.errorsNotListed ? 422 : 200, body: result };
+  } catch (err) {
+    return failure(err);
+  } finally {
+    if (dir)
+      await rm(dir, { recursive: true, force: true }).catch((err) =>
+        logger.error({ err }, "an upload's temporary folder could not be removed"),
+      );
+  }
+}
+
+function failure(err: unknown): { status: number; body: unknown } {
+  const error = (message: string, code: string) => ({ errors: [{ message, extensions: { code } }] });
+  if (err instanceof DomainError) {
+    const status = err.code.endsWith('FORBIDDEN') ? 403 : err.code === 'PAYLOAD_TOO_LARGE' ? 413 : 400;
+    return { status, body: error(err.message, err.code) };
+  }
+  if (err instanceof UploadStorageError) {
+    logger.error({ err: err.cause }, 'an upload could not be written to its temporary folder');
+    return {
+      status: 503,
+      body: error(
+        'the server could not write the upload to its temporary folder; nothing was stored',
+        'UPLOAD_NOT_STORED',
+      ),
+    };
+  }
+  const lost = databaseFailure(err);
+  if (lost) {
+    logger.warn({ err, failure: lost.kind }, 'database failure during an upload');
+    return { status: 503, body: error(`${lost.message}; nothing was stored`, DATABASE_CODES[lost.kind]) };
+  }
+  logger.error({ err }, 'upload failed');
+  return { status: 500, body: error('the import failed; nothing was stored', 'INTERNAL_SERVER_ERROR') };
+}
+
 class UploadError extends DomainError {}
 
+/** The temporary folder or file could not be written (a full disk, no permission): the server's fault. */
+class UploadStorageError extends Error {
+  constructor(cause: unknown) {
+    super('an upload could not be written to its temporary folder', { cause });
+  }
+}
+
+const unreadable = () => new IngestError('INGEST_BAD_REQUEST', 'the multipart body could not be read');
+
+/**
+ * Reads the body into `dir`/upload. Settles only once the temporary file is closed, so that the
+ * caller can remove the folder, and, on a failure, once the rest of the body has been read (and
+ * dropped) or the client has gone, so that the answer reaches a client still sending.
+ */
 function receive(
   req: Request,
   dir: string,
@@ -93,6 +123,16 @@ function receive(
     }
     let kind: string | undefined;
     let written: Promise<{ filename: string; file: string }> | undefined;
+    let failed = false;
+    const fail = (err: unknown) => {
+      if (failed) return;
+      failed = true;
+      req.unpipe(bb);
+      // busboy waits forever on a file stream that was destroyed by a failed write: stop it
+      bb.destroy();
+      req.resume();
+      void Promise.allSettled([written, finished(req)]).then(() => reject(err));
+    };
     bb.on('field', (name, value) => {
       if (name === 'kind') kind = value;
     });
@@ -110,26 +150,44 @@ function receive(
           );
         return { filename: info.filename || 'upload.csv', file };
       });
+      // handled at once: a write that fails while the body is still arriving would otherwise be an
+      // unhandled rejection, which stops the server. The file stream fails for the body's faults too
+      // (busboy destroys it); only the file system's errors carry a syscall.
+      written.catch((err) =>
+        fail(
+          err instanceof DomainError
+            ? err
+            : typeof (err as NodeJS.ErrnoException)?.syscall === 'string'
+              ? new UploadStorageError(err)
+              : unreadable(),
+        ),
+      );
     });
-    bb.on('error', () =>
-      reject(new IngestError('INGEST_BAD_REQUEST', 'the multipart body could not be read')),
-    );
+    bb.on('error', () => fail(unreadable()));
+    // a client gone mid-body: busboy would wait for the rest forever
+    req.on('close', () => {
+      if (!req.complete) fail(new IngestError('INGEST_BAD_REQUEST', 'the upload ended before its last byte'));
+    });
     bb.on('close', () => {
+      if (failed) return;
       if (!written) {
         reject(new IngestError('INGEST_BAD_REQUEST', 'no file: send it in the field named file'));
         return;
       }
-      written
-        .then(({ filename, file }) => {
+      written.then(
+        ({ filename, file }) => {
           if (!kind || !isImportKind(kind))
-            throw new IngestError(
-              'INGEST_UNKNOWN_KIND',
-              'the field kind must name an import kind, sent before the file',
-              'kind',
+            reject(
+              new IngestError(
+                'INGEST_UNKNOWN_KIND',
+                'the field kind must name an import kind, sent before the file',
+                'kind',
+              ),
             );
-          resolve({ kind, filename, file });
-        })
-        .catch(reject);
+          else resolve({ kind, filename, file });
+        },
+        () => undefined /* handled where the file is written */,
+      );
     });
     req.pipe(bb);
   });

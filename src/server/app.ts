@@ -39,6 +39,8 @@ export interface AppOptions {
   corsOrigins?: string[];
   /** Sign-in by OpenID Connect; off when null (default: from the OIDC_* variables). */
   oidc?: OidcConfig | null;
+  /** Where `POST /imports` writes a file while it is imported (default: the system's temp folder). */
+  uploadDir?: string;
 }
 
 /**
@@ -88,7 +90,7 @@ export async function createApp(opts: AppOptions): Promise<{ app: express.Expres
       context: async ({ req }) => createContext(opts.db, principalOf(req)),
     }),
   );
-  app.use(uploadRouter(opts.db, principalOf));
+  app.use(uploadRouter(opts.db, principalOf, { dir: opts.uploadDir }));
   app.use(lastErrorHandler);
   return { app, stop: () => apollo.stop() };
 }

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import request from 'supertest';
 import { localAdministrator } from '../../src/auth/principal';
 import { IngestError, importFile, submitAttendance } from '../../src/ingest';
 import { listImportRuns } from '../../src/ingest/import-run.service';
@@ -114,6 +115,27 @@ describe('import runs: every import is recorded, stored or not', () => {
       code: 'INGEST_BAD_REQUEST',
     });
     expect(await listImportRuns(api.db, officer, { limit: 2 })).toHaveLength(2);
+  });
+
+  it('records the name of a file uploaded over HTTP', async () => {
+    const res = await request(api.base)
+      .post('/imports')
+      .set('authorization', `Bearer ${api.adminToken}`)
+      .field('kind', 'providers')
+      .attach(
+        'file',
+        Buffer.from('provider_ref,name,on_framework,registered\nALP-3,Third,yes,no\n'),
+        'providers-http.csv',
+      );
+    expect(res.status).toBe(200);
+    const [run] = await listImportRuns(api.db, officer, { limit: 1 });
+    expect(run).toMatchObject({
+      id: res.body.runId,
+      kind: 'providers',
+      fileName: 'providers-http.csv',
+      principalName: 'test-admin',
+      outcome: 'stored',
+    });
   });
 });
 

@@ -49,7 +49,7 @@ let users = 0;
 
 /** A fresh migrated database and the hub's server on a free loopback port. */
 export async function startTestApi(
-  opts: { logger?: Logger; rateLimits?: RateLimits } = {},
+  opts: { logger?: Logger; rateLimits?: RateLimits; uploadDir?: string } = {},
 ): Promise<TestApi> {
   const db = await createTestDatabase({ logger: opts.logger });
   const server = await startServer({
@@ -57,6 +57,7 @@ export async function startTestApi(
     port: 0,
     host: '127.0.0.1',
     rateLimits: opts.rateLimits ?? { perUser: 100_000, perAddress: 100_000 },
+    uploadDir: opts.uploadDir,
   });
   const tokenFor: TestApi['tokenFor'] = async (role, scope = {}) => {
     const username = scope.username ?? `${role.replace('_', '-')}-${++users}`;
