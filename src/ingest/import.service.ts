@@ -281,8 +281,7 @@ async function importInRun(
   const errors = new ErrorList(opts.errorLimit ?? DEFAULT_ERROR_LIMIT);
 
   const runner = db.dataSource.createQueryRunner();
-  // TypeORM's postgres runner hands out the pg client itself, which COPY needs.
-  const client = (await runner.connect()) as PoolClient;
+  let client: PoolClient | undefined;
   let rows = 0;
   let mark = opts.onPhase ? performance.now() : 0;
   const phase = (name: string) => {
@@ -290,7 +289,10 @@ async function importInRun(
     opts.onPhase?.(name, t - mark);
     mark = t;
   };
+  // a connection that cannot be had still closes the file and releases the runner (finally)
   try {
+    // TypeORM's postgres runner hands out the pg client itself, which COPY needs.
+    client = (await runner.connect()) as PoolClient;
     phase('connect');
     await client.query('BEGIN');
     await setChangeContext(client, {
@@ -402,7 +404,7 @@ async function importInRun(
     }
     return stored;
   } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
+    await client?.query('ROLLBACK').catch(() => undefined);
     throw historyOrderError(err) ?? err;
   } finally {
     await iterator.return?.();
