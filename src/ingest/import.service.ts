@@ -2,6 +2,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { PoolClient } from 'pg';
 import { VERSIONED_TABLES } from '../../migrations/1765500000000-RecordVersions';
+import { auditImport } from '../audit/import-audit';
 import { importScopeChecks, mayImportKind } from '../auth/import-scope';
 import { Principal } from '../auth/principal';
 import { Database } from '../db/database';
@@ -39,6 +40,12 @@ export interface ImportOptions {
   errorLimit?: number;
   /** Told how long each phase took (benchmarks). */
   onPhase?: (phase: string, ms: number) => void;
+  /**
+   * The import's audit row (src/audit/import-audit.ts): its operation and the file it names (default:
+   * the run's file name). Written in the import's transaction, so a stored import always has it and a
+   * failed audit stores nothing; a rejected file's row is written after the rollback. None if absent.
+   */
+  audit?: { operation: string; file?: string };
 }
 
 const DEFAULT_ERROR_LIMIT = 10_000;
@@ -236,9 +243,21 @@ export async function importRecords(
     throw err;
   }
   await finishImportRun(db, runId, result);
-  // a back-load changed what the hub knew on past dates: stored series points may be out of date
-  if (opts.knownAt) await forgetIndicatorPoints(db.dataSource);
+  if (opts.knownAt) await forgetPointsAfterCommit(db);
   return result;
+}
+
+/**
+ * A back-load changed what the hub knew on past dates. Its transaction forgot the stored series points
+ * (importInRun); a point computed while it ran saw the data before it, so they are forgotten again
+ * once it committed. A failure here leaves the import stored, so it is logged, not thrown.
+ */
+async function forgetPointsAfterCommit(db: Database): Promise<void> {
+  try {
+    await forgetIndicatorPoints(db.dataSource);
+  } catch (err) {
+    logger.warn({ err }, 'could not forget the stored series points after a back-load; the import is stored');
+  }
 }
 
 /**
@@ -279,6 +298,17 @@ async function importInRun(
   };
   const defaults = def.defaults?.(context);
   const errors = new ErrorList(opts.errorLimit ?? DEFAULT_ERROR_LIMIT);
+  const audit = async (q: PoolClient, r: Omit<ImportResult, 'runId'>) => {
+    if (opts.audit)
+      await auditImport(
+        q,
+        principal,
+        opts.audit.operation,
+        opts.audit.file ?? opts.fileName ?? '',
+        r,
+        opts.knownAt,
+      );
+  };
 
   const runner = db.dataSource.createQueryRunner();
   let client: PoolClient | undefined;
@@ -366,7 +396,7 @@ async function importInRun(
     }
     if (errors.count > 0) {
       await client.query('ROLLBACK');
-      return {
+      const rejected = {
         kind,
         rows,
         inserted: 0,
@@ -375,6 +405,8 @@ async function importInRun(
         errors: errors.listed.sort((a, b) => a.line - b.line),
         errorsNotListed: errors.notListed,
       };
+      await audit(client, rejected);
+      return rejected;
     }
     let counts = { inserted: 0, updated: 0 };
     for (const [i, sql] of def.merge.entries()) {
@@ -394,8 +426,11 @@ async function importInRun(
       errors: [],
       errorsNotListed: 0,
     };
-    // the run says stored in the same commit as what it stored
+    // the run says stored, and the audit row says what, in the same commit as what it stored
     await recordImportEnd(client, runId, stored);
+    await audit(client, stored);
+    // last: a point computed before this statement saw the data before this import
+    if (opts.knownAt) await forgetIndicatorPoints(client);
     await client.query('COMMIT');
     phase('commit');
     if (def.table === 'attendance' && inserted + updated > 0) {

@@ -5,7 +5,6 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
 import { Request, Response, Router } from 'express';
-import { auditImport } from '../audit/import-audit';
 import type { Database } from '../db/database';
 import { databaseFailure } from '../db/db-failure';
 import { DomainError } from '../errors';
@@ -38,9 +37,9 @@ export function uploadRouter(db: Database, principalFor: PrincipalFor): Router {
         { path: file },
         {
           format: /\.xlsx$/i.test(filename) ? 'xlsx' : 'csv',
+          audit: { operation: 'POST /imports', file: filename },
         },
       );
-      await auditImport(db.dataSource, principal, 'POST /imports', filename, result);
       res.status(result.errors.length || result.errorsNotListed ? 422 : 200).json(result);
     } catch (err) {
       if (err instanceof DomainError) {
