@@ -9,6 +9,7 @@ import { Database } from '../db/database';
 import { setChangeContext } from '../history/change-context';
 import { forgetIndicatorPoints } from '../indicators/series-points';
 import { logger } from '../logger';
+import { holdOffErasure } from '../records/erasure-lock';
 import { absentColumns } from './absent-columns';
 import { finishImportRun, recordImportEnd, startImportRun } from './import-run.service';
 import { IngestError } from './ingest-error';
@@ -325,6 +326,7 @@ async function importInRun(
     client = (await runner.connect()) as PoolClient;
     phase('connect');
     await client.query('BEGIN');
+    await holdOffErasure(client);
     await setChangeContext(client, {
       actor: principal.name,
       runId,
