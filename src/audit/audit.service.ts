@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { requireAdmin } from '../auth/policy';
 import type { Principal } from '../auth/principal';
+import type { TransactionSql } from '../history/change-context';
 import type { Queryable } from '../indicators/queryable';
 
 export type AuditAction =
@@ -44,7 +45,7 @@ function json(value: unknown): string | null {
  * change and its audit row are written together or not at all.
  */
 export async function recordAudit(
-  db: Queryable,
+  db: TransactionSql,
   who: Principal | null,
   e: AuditEntry,
   actorName?: string,
@@ -56,7 +57,7 @@ const COLUMNS = 13;
 
 /** Appends a row per entry in one statement (a request's reads of several kinds of subject). */
 export async function recordAudits(
-  db: Queryable,
+  db: TransactionSql,
   who: Principal | null,
   entries: readonly AuditEntry[],
   actorName?: string,
@@ -73,7 +74,7 @@ interface AuditRow {
   actorName?: string;
 }
 
-async function insertAuditRows(db: Queryable, entries: readonly AuditRow[]): Promise<void> {
+async function insertAuditRows(db: TransactionSql, entries: readonly AuditRow[]): Promise<void> {
   if (!entries.length) return;
   const rows = entries.map((_, i) => {
     const n = i * COLUMNS;

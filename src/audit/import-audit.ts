@@ -1,15 +1,18 @@
 import type { Principal } from '../auth/principal';
-import type { Queryable } from '../indicators/queryable';
+import type { TransactionSql } from '../history/change-context';
 import type { ImportResult } from '../ingest/kind-definition';
 import { recordAudit } from './audit.service';
 
-/** One audit row per imported file: who sent which file of which kind, and what it did. */
+/**
+ * One audit row per imported file: who sent which file of which kind, and what it did. Written by the
+ * import itself, on its transaction's client (`ImportOptions.audit`).
+ */
 export async function auditImport(
-  db: Queryable,
+  db: TransactionSql,
   who: Principal,
   operation: string,
   file: string,
-  r: ImportResult,
+  r: Omit<ImportResult, 'runId'>,
   knownAt?: Date,
 ): Promise<void> {
   await recordAudit(db, who, {

@@ -1,7 +1,6 @@
 import { stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command } from 'commander';
-import { auditImport } from '../audit/import-audit';
 import type { Principal } from '../auth/principal';
 import { Database } from '../db/database';
 import { databaseFailure, describeFailure } from '../db/db-failure';
@@ -101,20 +100,17 @@ export async function runImport(
     if (isFolder) {
       if (opts.kind) throw new IngestError('INGEST_BAD_REQUEST', '--kind is for one file, not a folder');
       let rejected: { file: string; result: ImportResult } | undefined;
-      const audited: { file: string; result: ImportResult }[] = [];
       const results = await importFolder(db, principal, target, {
         knownAt,
+        audit: { operation: 'import' },
         onFileStart: starting,
         onFile: (file, result) => {
-          audited.push({ file, result });
           if (result.errors.length === 0) {
             console.log(describe(file, result));
             done.push(path.basename(file));
           } else rejected = { file, result };
         },
       });
-      for (const { file, result } of audited)
-        await auditImport(db.dataSource, principal, 'import', path.basename(file), result, knownAt);
       if (!rejected) {
         console.log(`imported ${results.length} file${results.length === 1 ? '' : 's'}`);
         if (firstImport) console.log(KNOWN_FROM_NOW);
@@ -139,8 +135,13 @@ export async function runImport(
           : `cannot tell the kind of ${path.basename(target)}: name it <kind>.csv or give --kind`,
       );
     starting(target);
-    const result = await importFile(db, principal, kind, { path: target }, { format: opts.format, knownAt });
-    await auditImport(db.dataSource, principal, 'import', path.basename(target), result, knownAt);
+    const result = await importFile(
+      db,
+      principal,
+      kind,
+      { path: target },
+      { format: opts.format, knownAt, audit: { operation: 'import' } },
+    );
     if (result.errors.length > 0) return reportRejected(target, result);
     console.log(describe(target, result));
     if (firstImport) console.log(KNOWN_FROM_NOW);

@@ -46,25 +46,7 @@ export async function revertImport(
   opts: RevertOptions = {},
 ): Promise<RevertResult> {
   requireAdmin(principal);
-  const [run]: RunRow[] = await db.dataSource.query(
-    `SELECT r.id, r.kind, r.outcome, (SELECT max(u.id) FROM import_run u WHERE u.reverts = r.id AND u.outcome = 'stored') AS reverted_by
-     FROM import_run r WHERE r.id = $1`,
-    [id],
-  );
-  if (!run) throw new IngestError('INGEST_BAD_REQUEST', `there is no import ${id} (see imports list)`, 'id');
-  if (run.outcome !== 'stored' || !isImportKind(run.kind))
-    throw new IngestError(
-      'INGEST_BAD_REQUEST',
-      `import ${id} stored nothing (${run.outcome}): there is nothing to undo`,
-      'id',
-    );
-  if (run.reverted_by)
-    throw new IngestError(
-      'INGEST_BAD_REQUEST',
-      `import ${id} is already undone (by ${run.reverted_by})`,
-      'id',
-    );
-  const kind = run.kind;
+  const kind = revertible(id, await readRun(db.dataSource.manager, id));
   const runId = await startImportRun(db, principal, kind, null, null, id);
   try {
     const undone = (counts: { deleted: number; restored: number }): ImportResult => ({
@@ -78,8 +60,13 @@ export async function revertImport(
       runId,
     });
     const counts = await db.dataSource.transaction(async (m) => {
-      await setChangeContext(m, { actor: principal.name, runId });
       const table = KIND_DEFINITIONS[kind].table;
+      // Writers of the table (imports, mutations, another undo) wait, readers do not; the table first
+      // and then the run, in that order in every undo, so that two undos cannot wait for each other.
+      // Checked again under the locks: another undo of this import may have committed meanwhile.
+      await m.query(`LOCK TABLE ${table} IN EXCLUSIVE MODE`);
+      revertible(id, await readRun(m, id, 'FOR UPDATE OF r'));
+      await setChangeContext(m, { actor: principal.name, runId });
       const done =
         table === 'attendance'
           ? await revertAttendance(m, id, opts)
@@ -101,6 +88,34 @@ export async function revertImport(
     await finishImportRun(db, runId, err);
     throw laterDependants(err) ?? err;
   }
+}
+
+function readRun(m: EntityManager, id: number, lock = ''): Promise<RunRow | undefined> {
+  return m
+    .query(
+      `SELECT r.id, r.kind, r.outcome, (SELECT max(u.id) FROM import_run u WHERE u.reverts = r.id AND u.outcome = 'stored') AS reverted_by
+       FROM import_run r WHERE r.id = $1 ${lock}`,
+      [id],
+    )
+    .then(([run]: RunRow[]) => run);
+}
+
+/** The kind of import `id` when it can be undone: it stored something and was not undone yet. */
+function revertible(id: number, run: RunRow | undefined): ImportKind {
+  if (!run) throw new IngestError('INGEST_BAD_REQUEST', `there is no import ${id} (see imports list)`, 'id');
+  if (run.outcome !== 'stored' || !isImportKind(run.kind))
+    throw new IngestError(
+      'INGEST_BAD_REQUEST',
+      `import ${id} stored nothing (${run.outcome}): there is nothing to undo`,
+      'id',
+    );
+  if (run.reverted_by)
+    throw new IngestError(
+      'INGEST_BAD_REQUEST',
+      `import ${id} is already undone (by ${run.reverted_by})`,
+      'id',
+    );
+  return run.kind;
 }
 
 /** A record the import added that a later import built on (a pupil with a later placement). */

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { addDays, londonToday } from '../domain/dates';
+import type { TransactionSql } from '../history/change-context';
 import { DEFAULT_SETTINGS } from '../settings/settings.definitions';
 import {
   ATTENDANCE_SQL,
@@ -137,7 +138,11 @@ export async function noteScopeAsked(db: Queryable, laCodes: string[] | null): P
   );
 }
 
-/** Forgets every stored point: called after a change that rewrote history has committed. */
-export async function forgetIndicatorPoints(db: Queryable): Promise<void> {
+/**
+ * Forgets every stored point. A change that rewrote history calls it after it committed: a point
+ * computed while it ran saw the data before it. An import calls it as well as the last statement of
+ * its transaction, so that a back-load is never committed without it.
+ */
+export async function forgetIndicatorPoints(db: TransactionSql): Promise<void> {
   await db.query('SELECT alp_forget_indicator_points()');
 }

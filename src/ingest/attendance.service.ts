@@ -4,7 +4,7 @@ import { behindWall } from '../auth/row-wall';
 import { Database } from '../db/database';
 import { isIsoDate } from '../domain/dates';
 import { NotFoundError } from '../errors';
-import { assertMayImport, importRecords } from './import.service';
+import { assertMayImport, ImportOptions, importRecords } from './import.service';
 import { IngestError } from './ingest-error';
 import { ImportResult } from './kind-definition';
 import { SourceRow } from './row-source';
@@ -36,7 +36,7 @@ export async function submitAttendance(
   db: Database,
   principal: Principal,
   register: AttendanceRegister,
-  opts: { now?: Date } = {},
+  opts: { now?: Date; audit?: ImportOptions['audit'] } = {},
 ): Promise<ImportResult> {
   assertMayImport(principal, 'attendance');
   if (register.marks.length === 0)
@@ -62,7 +62,7 @@ export async function submitAttendance(
   async function* records(): AsyncGenerator<SourceRow[]> {
     yield [{ line: 0, cells: ATTENDANCE_HEADER }, ...rows];
   }
-  return importRecords(db, principal, 'attendance', records(), { now: opts.now });
+  return importRecords(db, principal, 'attendance', records(), opts);
 }
 
 export interface AttendanceVersion {

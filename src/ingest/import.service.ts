@@ -2,12 +2,14 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { PoolClient } from 'pg';
 import { VERSIONED_TABLES } from '../../migrations/1765500000000-RecordVersions';
+import { auditImport } from '../audit/import-audit';
 import { importScopeChecks, mayImportKind, placementImportScope } from '../auth/import-scope';
 import { Principal } from '../auth/principal';
 import { Database } from '../db/database';
 import { setChangeContext } from '../history/change-context';
 import { forgetIndicatorPoints } from '../indicators/series-points';
 import { logger } from '../logger';
+import { holdOffErasure } from '../records/erasure-lock';
 import { absentColumns } from './absent-columns';
 import { finishImportRun, recordImportEnd, startImportRun } from './import-run.service';
 import { IngestError } from './ingest-error';
@@ -39,6 +41,12 @@ export interface ImportOptions {
   errorLimit?: number;
   /** Told how long each phase took (benchmarks). */
   onPhase?: (phase: string, ms: number) => void;
+  /**
+   * The import's audit row (src/audit/import-audit.ts): its operation and the file it names (default:
+   * the run's file name). Written in the import's transaction, so a stored import always has it and a
+   * failed audit stores nothing; a rejected file's row is written after the rollback. None if absent.
+   */
+  audit?: { operation: string; file?: string };
 }
 
 const DEFAULT_ERROR_LIMIT = 10_000;
@@ -236,9 +244,21 @@ export async function importRecords(
     throw err;
   }
   await finishImportRun(db, runId, result);
-  // a back-load changed what the hub knew on past dates: stored series points may be out of date
-  if (opts.knownAt) await forgetIndicatorPoints(db.dataSource);
+  if (opts.knownAt) await forgetPointsAfterCommit(db);
   return result;
+}
+
+/**
+ * A back-load changed what the hub knew on past dates. Its transaction forgot the stored series points
+ * (importInRun); a point computed while it ran saw the data before it, so they are forgotten again
+ * once it committed. A failure here leaves the import stored, so it is logged, not thrown.
+ */
+async function forgetPointsAfterCommit(db: Database): Promise<void> {
+  try {
+    await forgetIndicatorPoints(db.dataSource);
+  } catch (err) {
+    logger.warn({ err }, 'could not forget the stored series points after a back-load; the import is stored');
+  }
 }
 
 /**
@@ -280,10 +300,20 @@ async function importInRun(
   };
   const defaults = def.defaults?.(context);
   const errors = new ErrorList(opts.errorLimit ?? DEFAULT_ERROR_LIMIT);
+  const audit = async (q: PoolClient, r: Omit<ImportResult, 'runId'>) => {
+    if (opts.audit)
+      await auditImport(
+        q,
+        principal,
+        opts.audit.operation,
+        opts.audit.file ?? opts.fileName ?? '',
+        r,
+        opts.knownAt,
+      );
+  };
 
   const runner = db.dataSource.createQueryRunner();
-  // TypeORM's postgres runner hands out the pg client itself, which COPY needs.
-  const client = (await runner.connect()) as PoolClient;
+  let client: PoolClient | undefined;
   let rows = 0;
   let mark = opts.onPhase ? performance.now() : 0;
   const phase = (name: string) => {
@@ -291,9 +321,13 @@ async function importInRun(
     opts.onPhase?.(name, t - mark);
     mark = t;
   };
+  // a connection that cannot be had still closes the file and releases the runner (finally)
   try {
+    // TypeORM's postgres runner hands out the pg client itself, which COPY needs.
+    client = (await runner.connect()) as PoolClient;
     phase('connect');
     await client.query('BEGIN');
+    await holdOffErasure(client);
     await setChangeContext(client, {
       actor: principal.name,
       runId,
@@ -365,7 +399,7 @@ async function importInRun(
     }
     if (errors.count > 0) {
       await client.query('ROLLBACK');
-      return {
+      const rejected = {
         kind,
         rows,
         inserted: 0,
@@ -374,6 +408,8 @@ async function importInRun(
         errors: errors.listed.sort((a, b) => a.line - b.line),
         errorsNotListed: errors.notListed,
       };
+      await audit(client, rejected);
+      return rejected;
     }
     let counts = { inserted: 0, updated: 0 };
     for (const [i, sql] of def.merge.entries()) {
@@ -393,8 +429,11 @@ async function importInRun(
       errors: [],
       errorsNotListed: 0,
     };
-    // the run says stored in the same commit as what it stored
+    // the run says stored, and the audit row says what, in the same commit as what it stored
     await recordImportEnd(client, runId, stored);
+    await audit(client, stored);
+    // last: a point computed before this statement saw the data before this import
+    if (opts.knownAt) await forgetIndicatorPoints(client);
     await client.query('COMMIT');
     phase('commit');
     if (def.table === 'attendance' && inserted + updated > 0) {
@@ -403,7 +442,7 @@ async function importInRun(
     }
     return stored;
   } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
+    await client?.query('ROLLBACK').catch(() => undefined);
     throw historyOrderError(err) ?? err;
   } finally {
     await iterator.return?.();

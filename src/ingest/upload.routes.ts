@@ -5,7 +5,6 @@ import path from 'node:path';
 import { finished, pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
 import { Request, Response, Router } from 'express';
-import { auditImport } from '../audit/import-audit';
 import type { Database } from '../db/database';
 import { databaseFailure } from '../db/db-failure';
 import { DomainError } from '../errors';
@@ -52,9 +51,12 @@ async function upload(
       principal,
       kind,
       { path: file },
-      { format: /\.xlsx$/i.test(filename) ? 'xlsx' : 'csv', fileName: filename },
+      {
+        format: /\.xlsx$/i.test(filename) ? 'xlsx' : 'csv',
+        fileName: filename,
+        audit: { operation: 'POST /imports', file: filename },
+      },
     );
-    await auditImport(db.dataSource, principal, 'POST /imports', filename, result);
     return { status: result.errors.length || result.errorsNotListed ? 422 : 200, body: result };
   } catch (err) {
     return failure(err);

@@ -1,6 +1,6 @@
 import { Principal } from '../auth/principal';
 import { Database } from '../db/database';
-import { importFile } from './import.service';
+import { ImportOptions, importFile } from './import.service';
 import { IngestError } from './ingest-error';
 import { ImportKind, ImportResult } from './kind-definition';
 
@@ -19,11 +19,15 @@ export const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
-/** A file sent as a string (UTF-8 text, or base64 for a workbook), imported like any other file. */
+/**
+ * A file sent as a string (UTF-8 text, or base64 for a workbook), imported like any other file, with
+ * the audit row `audit` (ImportOptions) naming the file by its filename.
+ */
 export async function importUpload(
   db: Database,
   principal: Principal,
   upload: Upload,
+  audit?: ImportOptions['audit'],
 ): Promise<ImportResult> {
   const format = /\.xlsx$/i.test(upload.filename) ? 'xlsx' : 'csv';
   if (format === 'xlsx' && upload.encoding !== 'base64')
@@ -43,5 +47,5 @@ export async function importUpload(
       `a file sent through the API is at most ${MAX_UPLOAD_BYTES / 1048576} MB; import bigger files with the CLI`,
       'content',
     );
-  return importFile(db, principal, upload.kind, { content }, { format, fileName: upload.filename });
+  return importFile(db, principal, upload.kind, { content }, { format, fileName: upload.filename, audit });
 }

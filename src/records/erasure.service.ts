@@ -8,6 +8,7 @@ import { setChangeContext } from '../history/change-context';
 import type { Queryable } from '../indicators/queryable';
 import { forgetIndicatorPoints } from '../indicators/series-points';
 import { DEFAULT_SETTINGS } from '../settings/settings.definitions';
+import { holdOffImports } from './erasure-lock';
 import { badInput, guardWrite, notFound } from './record-errors';
 
 export interface ErasureResult {
@@ -44,6 +45,7 @@ export async function erasePupil(ds: DataSource, caller: Principal, upn: string)
   requireAdmin(caller);
   const result = await guardWrite(() =>
     ds.transaction(async (m) => {
+      await holdOffImports(m);
       const pupils: { id: number }[] = await m.query(
         `SELECT id FROM pupil WHERE upn = $1 UNION SELECT id FROM pupil_version WHERE upn = $1 ORDER BY id`,
         [upn],

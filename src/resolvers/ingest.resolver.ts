@@ -1,5 +1,4 @@
 import { Arg, Args, Ctx, Int, Mutation, Query, Resolver } from 'type-graphql';
-import { auditImport } from '../audit/import-audit';
 import { Allow } from '../auth/access-rules';
 import { revertImport } from '../history/revert.service';
 import { attendanceHistory, submitAttendance } from '../ingest';
@@ -26,8 +25,7 @@ export class IngestResolver {
       'Imports one file of the bulk contract (spec/import-formats.md) as one transaction: counts, or every rejected row and nothing stored.',
   })
   async importFile(@Args() args: ImportFileArgs, @Ctx() ctx: Context): Promise<ImportResultType> {
-    const result = await importUpload(ctx.db, ctx.principal, args);
-    await auditImport(ctx.db.dataSource, ctx.principal, 'mutation importFile', args.filename, result);
+    const result = await importUpload(ctx.db, ctx.principal, args, { operation: 'mutation importFile' });
     return toImportResultType(result);
   }
 
@@ -40,8 +38,9 @@ export class IngestResolver {
     @Arg('register') register: AttendanceRegisterInput,
     @Ctx() ctx: Context,
   ): Promise<ImportResultType> {
-    const result = await submitAttendance(ctx.db, ctx.principal, register);
-    await auditImport(ctx.db.dataSource, ctx.principal, 'mutation submitAttendance', 'register', result);
+    const result = await submitAttendance(ctx.db, ctx.principal, register, {
+      audit: { operation: 'mutation submitAttendance', file: 'register' },
+    });
     return toImportResultType(result);
   }
 

@@ -124,6 +124,33 @@ describe('undoing an import', () => {
     expect(await allFlags(db)).toEqual(before);
   });
 
+  it('two undos of one import at once: one undoes it, the other is refused as already undone', async () => {
+    const run = await imp(
+      db,
+      'providers',
+      'provider_ref,name,on_framework,registered\nALP-000,Provider Renamed,Y,no\nALP-NEW,New Provider,yes,no\n',
+    );
+    expect(run.errors).toEqual([]);
+    const outcomes = await Promise.allSettled([
+      revertImport(db, admin, run.runId),
+      revertImport(db, admin, run.runId),
+    ]);
+    const done = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+    const refused = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason] : []));
+    expect(done).toHaveLength(1);
+    expect(done[0]).toMatchObject({ reverted: run.runId, deleted: 1, restored: 1 });
+    expect(refused).toHaveLength(1);
+    expect(refused[0]).toMatchObject({
+      code: 'INGEST_BAD_REQUEST',
+      message: `import ${run.runId} is already undone (by ${done[0].runId})`,
+    });
+    const runs = await db.dataSource.query(`SELECT outcome FROM import_run WHERE reverts = $1 ORDER BY id`, [
+      run.runId,
+    ]);
+    expect(runs.map((r: { outcome: string }) => r.outcome).sort()).toEqual(['failed', 'stored']);
+    expect(await allFlags(db)).toEqual(before);
+  });
+
   it('is for administrators, and only of an import that stored something', async () => {
     const officer = testPrincipal('la_officer', { authorities: ['802'] });
     const run = await imp(db, 'providers', 'provider_ref,registered\nALP-000,yes\n');

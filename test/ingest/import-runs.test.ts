@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { localAdministrator } from '../../src/auth/principal';
-import { IngestError, importFile, submitAttendance } from '../../src/ingest';
+import { IngestError, importFile, importRecords, submitAttendance } from '../../src/ingest';
 import { listImportRuns } from '../../src/ingest/import-run.service';
 import { startTestApi, TestApi } from '../support/api-server';
 import { CliEnvironment, createCliEnvironment } from '../support/cli';
@@ -136,6 +136,44 @@ describe('import runs: every import is recorded, stored or not', () => {
       principalName: 'test-admin',
       outcome: 'stored',
     });
+  });
+
+  it('a connection that cannot be had: the file is closed, the runner released, the run failed', async () => {
+    const ds = api.db.dataSource;
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    const runner = ds.createQueryRunner();
+    jest.spyOn(runner, 'connect').mockRejectedValue(refused);
+    const release = jest.spyOn(runner, 'release');
+    let opened = false;
+    let closed = false;
+    // the import's own runner is the first asked for once the file is open (the run's row is not)
+    const createQueryRunner = ds.createQueryRunner.bind(ds);
+    let handedOut = false;
+    const create = jest.spyOn(ds, 'createQueryRunner').mockImplementation((mode) => {
+      if (!opened || handedOut) return createQueryRunner(mode);
+      handedOut = true;
+      return runner;
+    });
+    async function* file() {
+      opened = true;
+      try {
+        yield [{ line: 1, cells: ['provider_ref', 'name', 'on_framework', 'registered'] }];
+        yield [{ line: 2, cells: ['ALP-8', 'Eighth', 'yes', 'yes'] }];
+      } finally {
+        closed = true;
+      }
+    }
+    try {
+      await expect(
+        importRecords(api.db, officer, 'providers', file(), { fileName: 'refused.csv' }),
+      ).rejects.toBe(refused);
+    } finally {
+      create.mockRestore();
+    }
+    expect(closed).toBe(true);
+    expect(release).toHaveBeenCalled();
+    const [run] = await listImportRuns(api.db, officer, { limit: 1 });
+    expect(run).toMatchObject({ fileName: 'refused.csv', outcome: 'failed', message: refused.message });
   });
 });
 

@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { listAudit, recordAudit } from '../../src/audit/audit.service';
 import { localAdministrator } from '../../src/auth/principal';
 import { Database } from '../../src/db/database';
@@ -341,5 +342,60 @@ describe('pupilsPastRetention', () => {
     );
     expect(row).toMatchObject({ actor: 'test-admin', detail: { on: '2026-01-01' } });
     expect(row.subjects).toEqual(expect.arrayContaining([upn(1), upn(4), upn(6)]));
+  });
+});
+
+// The embedded database runs one transaction at a time: an erasure cannot run inside an import there.
+(process.env.DATABASE_URL ? describe : describe.skip)('an erasure during an import', () => {
+  it('waits for the import, then erases what it stored; the import counts its rows as they were', async () => {
+    const upn = makeUpn('801200008009');
+    await factories(db).pupil({ upn, laCode: '801' });
+    const file = `placement_ref,upn,provider_ref,type,start_date,hours_per_week\nERZ-RACE,${upn},P1,part_time,2026-01-05,10\n`;
+    // the import stops before its merge until the erasure has run or is waiting for it
+    let reached!: () => void;
+    const atMerge = new Promise<void>((resolve) => {
+      reached = resolve;
+    });
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const query = Client.prototype.query;
+    const spy = jest.spyOn(Client.prototype, 'query').mockImplementation(function (
+      this: Client,
+      ...args: unknown[]
+    ) {
+      if (typeof args[0] === 'string' && args[0].includes('INSERT INTO placement (placement_ref')) {
+        reached();
+        return gate.then(() => (query as (...a: unknown[]) => unknown).apply(this, args));
+      }
+      return (query as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof query);
+    try {
+      const imported = importFile(db, admin, 'placements', { content: Buffer.from(file) });
+      await atMerge;
+      let erasureDone = false;
+      const erased = erasePupil(db.dataSource, admin, upn).finally(() => {
+        erasureDone = true;
+      });
+      for (;;) {
+        if (erasureDone) break;
+        const waiting = await db.dataSource.query(
+          `SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`,
+        );
+        if (waiting.length > 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      release();
+      const result = await imported;
+      expect(result).toMatchObject({ errors: [], inserted: 1, unchanged: 0 });
+      expect((await erased).removed).toMatchObject({ pupil: 1, placement: 1 });
+    } finally {
+      release();
+      spy.mockRestore();
+    }
+    expect(await db.dataSource.query(`SELECT id FROM placement WHERE placement_ref = 'ERZ-RACE'`)).toEqual(
+      [],
+    );
   });
 });
