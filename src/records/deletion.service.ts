@@ -28,6 +28,7 @@ import { Visitor } from '../entities/provider-visit.entity';
 import { setChangeContext } from '../history/change-context';
 import type { AttendanceVersion } from '../ingest/attendance.service';
 import { snapshot } from './audited-save';
+import { holdOffImports } from './erasure-lock';
 import { guardWrite, notFound } from './record-errors';
 import { authorityByLaCode, placementByRef, providerByRef } from './references';
 
@@ -102,7 +103,13 @@ export class DeletionService {
     requireWriter(caller, 'placement');
     return this.remove(
       caller,
-      (m) => this.placementInScope(m, caller, placementRef),
+      async (m) => {
+        // an attendance import running holds the marks' tables and may have looked the placement up
+        // already: taking the placement's lock first and then closing its marks would deadlock with
+        // it, or close the marks before the import stores more. The deletion waits for it instead.
+        await holdOffImports(m);
+        return this.placementInScope(m, caller, placementRef);
+      },
       async (pl, m) => {
         const [counts]: { targets: number; reviews: number; marks: number }[] = await m.query(
           `SELECT (SELECT count(*)::int FROM target WHERE placement_id = $1) AS targets,

@@ -1,7 +1,8 @@
 import type { TransactionSql } from '../history/change-context';
 
 /**
- * The transaction-level advisory lock that keeps erasures and imports apart (docs/ingest.md). An
+ * The transaction-level advisory lock that keeps erasures and placement deletions apart from imports
+ * (docs/ingest.md). An
  * import's checks find the pupils, placements and other records its rows refer to, and its merge joins
  * them again: a pupil erased in between would drop its rows from the merge unseen. So every import
  * holds this lock shared from its BEGIN (imports do not wait for each other), and an erasure holds it
@@ -15,7 +16,7 @@ export async function holdOffErasure(tx: TransactionSql): Promise<void> {
   await tx.query('SELECT pg_advisory_xact_lock_shared($1)', [ERASURE_LOCK]);
 }
 
-/** An erasure: exclusive, until its transaction ends. */
+/** An erasure, or the deletion of a placement (whose marks an import may be storing): exclusive. */
 export async function holdOffImports(tx: TransactionSql): Promise<void> {
   await tx.query('SELECT pg_advisory_xact_lock($1)', [ERASURE_LOCK]);
 }

@@ -399,3 +399,63 @@ describe('pupilsPastRetention', () => {
     );
   });
 });
+
+(process.env.DATABASE_URL ? describe : describe.skip)(
+  'a placement deleted during an attendance import',
+  () => {
+    it('waits for the import rather than deadlocking with it, then closes the marks it stored', async () => {
+      const upn = makeUpn('801200008010');
+      const f = factories(db);
+      await f.pupil({ upn, laCode: '801' });
+      await f.placement({ placementRef: 'DEL-RACE', upn, providerRef: 'P1', startDate: '2026-01-05' });
+      const file = 'placement_ref,date,session,code\nDEL-RACE,2026-01-06,AM,/\n';
+      let reached!: () => void;
+      const atMerge = new Promise<void>((resolve) => {
+        reached = resolve;
+      });
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const query = Client.prototype.query;
+      const spy = jest.spyOn(Client.prototype, 'query').mockImplementation(function (
+        this: Client,
+        ...args: unknown[]
+      ) {
+        if (typeof args[0] === 'string' && args[0].includes('INSERT INTO attendance (placement_id')) {
+          reached();
+          return gate.then(() => (query as (...a: unknown[]) => unknown).apply(this, args));
+        }
+        return (query as (...a: unknown[]) => unknown).apply(this, args);
+      } as typeof query);
+      try {
+        const imported = importFile(db, admin, 'attendance', { content: Buffer.from(file) });
+        await atMerge;
+        let deletionDone = false;
+        const deleted = new DeletionService(db.dataSource).deletePlacement(admin, 'DEL-RACE').finally(() => {
+          deletionDone = true;
+        });
+        for (;;) {
+          if (deletionDone) break;
+          const waiting = await db.dataSource.query(
+            `SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`,
+          );
+          if (waiting.length > 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        release();
+        expect(await imported).toMatchObject({ errors: [], inserted: 1 });
+        await deleted;
+      } finally {
+        release();
+        spy.mockRestore();
+      }
+      expect(
+        await db.dataSource.query(
+          `SELECT count(*)::int AS n FROM attendance a
+         WHERE a.superseded_at IS NULL AND NOT EXISTS (SELECT 1 FROM placement p WHERE p.id = a.placement_id)`,
+        ),
+      ).toEqual([{ n: 0 }]);
+    });
+  },
+);
