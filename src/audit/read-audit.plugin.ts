@@ -28,6 +28,15 @@ function remember(ctx: Context, kind: string, key: unknown): void {
   if (typeof key === 'string') set.add(key);
 }
 
+/**
+ * Notes objects a resolver hands out in a form the field wrappers below do not see: a flag's cursor
+ * holds its subject's key, so a page of cursors alone reads the flags' subjects.
+ */
+export function noteRead(ctx: Context, typeName: keyof typeof SUBJECT_OF, sources: readonly object[]): void {
+  const subject = SUBJECT_OF[typeName];
+  for (const source of sources) remember(ctx, subject.kind, subject.key(source as Record<string, unknown>));
+}
+
 const NOTED = Symbol('read subjects noted');
 
 /**

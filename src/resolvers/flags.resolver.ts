@@ -1,4 +1,5 @@
 import { Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { noteRead } from '../audit/read-audit.plugin';
 import { Allow } from '../auth/access-rules';
 import { visibleFlags } from '../auth/flag-scope';
 import type { Flag } from '../indicators/flag-definition';
@@ -79,6 +80,8 @@ export class FlagsResolver {
     const more = from + page.length < list.length;
     const token = kept && after?.token ? after.token : more ? flagLists.put(key, list) : NO_LIST;
     const edges = page.map((f) => ({ cursor: encodeCursor(f, token), node: toFlagType(f) }));
+    // audited as read even when only the cursors are asked for: each holds its subject's key
+    noteRead(ctx, 'Flag', page);
     return {
       edges,
       nodes: edges.map((e) => e.node),

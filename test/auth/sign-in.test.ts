@@ -274,6 +274,24 @@ describe('the audit', () => {
     ]);
   });
 
+  it('audits the flags of a page whose cursors alone were asked for: each holds its subject', async () => {
+    const token = await api.tokenFor('la_officer', { authorities: ['802'], username: 'cursor-reader' });
+    const res = await api.gqlAs(token, '{ flags(asOf: "2026-03-02", first: 5) { edges { cursor } } }');
+    expect(res.errors).toBeUndefined();
+    const keys = res.data.flags.edges.map((e: { cursor: string }) => {
+      const [, , , subjectKey] = Buffer.from(e.cursor, 'base64url').toString().split(':');
+      return subjectKey;
+    });
+    expect(keys).toHaveLength(5);
+    const rows = await api.db.dataSource.query(
+      "SELECT subjects FROM audit_event WHERE actor = 'cursor-reader' AND subject_kind = 'flag'",
+    );
+    expect(rows).toHaveLength(1);
+    const audited = rows[0].subjects.map((s: string) => s.split(':')[1]);
+    expect(audited.sort()).toEqual(expect.arrayContaining(keys.filter((k: string) => !k.startsWith('ALP-'))));
+    expect(audited.length).toBeGreaterThan(0);
+  });
+
   it('names the placement of every attendance version read', async () => {
     const token = await api.tokenFor('la_officer', { authorities: ['802'], username: 'history-reader' });
     const res = await api.gqlAs(token, '{ attendanceHistory(placementRef: "PL-0001") { code } }');
