@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { recordAudit } from '../audit/audit.service';
 import { authoritiesWall } from '../auth/policy';
 import type { Principal } from '../auth/principal';
 import { londonToday } from '../domain/dates';
@@ -135,10 +136,21 @@ export async function updateSettings(
       const key = String(issue.path[0] ?? '');
       throw new IndicatorError('INVALID_SETTING', `${key}: ${issue.message}`, key);
     }
-    for (const key of new Set(changes.map((c) => c.key))) {
+    const changed = [...new Set(changes.map((c) => c.key))].filter(
+      (key) => (row.settings[key] ?? null) !== (next[key] ?? null),
+    );
+    if (changed.length)
+      await recordAudit(manager, principal, {
+        action: 'settings',
+        operation: 'update settings',
+        subjectKind: 'authority',
+        subjects: [authority],
+        before: Object.fromEntries(changed.map((k) => [k, row.settings[k] ?? null])),
+        after: Object.fromEntries(changed.map((k) => [k, next[k] ?? null])),
+      });
+    for (const key of changed) {
       const before = row.settings[key] ?? null;
       const after = next[key] ?? null;
-      if (before === after) continue;
       await manager.query(
         `INSERT INTO setting_change (authority_id, key, old_value, new_value, changed_by)
          VALUES ($1, $2, $3::jsonb, $4::jsonb, $5)`,

@@ -186,6 +186,18 @@ describe('flags, indicators and settings over GraphQL', () => {
     expect(changes).toEqual([
       { key: 'partTimeLimitWeeks', old_value: null, new_value: 100, changed_by: 'test-admin' },
     ]);
+    const audited = await api.db.dataSource.query(
+      `SELECT actor, operation, subjects, before, after FROM audit_event WHERE action = 'settings'`,
+    );
+    expect(audited).toEqual([
+      {
+        actor: 'test-admin',
+        operation: 'update settings',
+        subjects: ['801'],
+        before: { partTimeLimitWeeks: null },
+        after: { partTimeLimitWeeks: 100 },
+      },
+    ]);
 
     const invalid = await api.gql(`mutation {
       updateSettings(authority: "801", changes: [{ key: "registrationSenCriterion", value: "some" }]) { laCode }
