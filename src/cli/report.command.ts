@@ -5,6 +5,7 @@ import { Argument, Command, Option } from 'commander';
 import { buildReport, REPORT_KINDS } from '../reports/documents';
 import type { ReportKind } from '../reports/documents/document';
 import { REPORT_FORMATS, renderReport } from '../reports/render';
+import { auditReport } from '../reports/report.service';
 import { buildReportWorkbook } from '../reports/workbook';
 import { withDatabase } from './database';
 import { cliOperator } from './operator';
@@ -95,7 +96,7 @@ export function registerReport(program: Command): void {
       const bar = progress();
       try {
         await withDatabase(async (db) => {
-          const doc = await buildReport(db, cliOperator(), {
+          const req = {
             kind,
             asOf: opts.asOf,
             authority: opts.authority,
@@ -103,11 +104,14 @@ export function registerReport(program: Command): void {
             providerRef: opts.provider,
             from: opts.from,
             to: opts.to,
-          });
+          };
+          const who = cliOperator();
+          const doc = await buildReport(db, who, req);
           bar.step('rendering');
           const data = await renderReport(doc, format, { table: opts.table });
           bar.step('writing');
           await writeWhole(out, data);
+          await auditReport(db, who, { ...req, format }, doc);
           bar.step('done');
         });
       } finally {

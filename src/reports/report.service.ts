@@ -3,6 +3,7 @@ import type { Principal } from '../auth/principal';
 import type { Database } from '../db/database';
 import { badInput } from '../records/record-errors';
 import { buildReport, ReportRequest } from './documents';
+import type { ReportDocument } from './documents/document';
 import { CONTENT_TYPES, isReportFormat, REPORT_FORMATS, renderReport } from './render';
 
 export interface RenderedReport {
@@ -11,7 +12,12 @@ export interface RenderedReport {
   fileName: string;
 }
 
-/** One report for the caller in one format: what the CLI, the mutation and the dashboard links share. */
+/** The subject a report is about: its authority, school or provider. */
+function subjectOf(req: ReportRequest): string | null | undefined {
+  return req.kind === 'la' ? req.authority : req.kind === 'governor' ? req.schoolUrn : req.providerRef;
+}
+
+/** One report for the caller in one format: what the mutation and the dashboard links share. */
 export async function generateReport(
   db: Database,
   principal: Principal,
@@ -21,15 +27,27 @@ export async function generateReport(
     throw badInput(`unknown format ${req.format}; one of ${REPORT_FORMATS.join(', ')}`, 'format');
   const doc = await buildReport(db, principal, req);
   const data = await renderReport(doc, req.format, { table: req.table });
-  const subject =
-    req.kind === 'la' ? req.authority : req.kind === 'governor' ? req.schoolUrn : req.providerRef;
-  const safe = `${req.kind}-${subject ?? 'all'}-${doc.asOf}`.replace(/[^A-Za-z0-9._-]/g, '_');
+  await auditReport(db, principal, req, doc);
+  const safe = `${req.kind}-${subjectOf(req) ?? 'all'}-${doc.asOf}`.replace(/[^A-Za-z0-9._-]/g, '_');
+  return { data, contentType: CONTENT_TYPES[req.format], fileName: `alp-hub-${safe}.${req.format}` };
+}
+
+/**
+ * The audit of a report made for `principal` (every surface that makes one, the CLI's included): its
+ * subject, then every child and placement it names, so the trail says who was sent whose record.
+ */
+export async function auditReport(
+  db: Database,
+  principal: Principal,
+  req: ReportRequest & { format: string },
+  doc: ReportDocument,
+): Promise<void> {
+  const subject = subjectOf(req);
   const about = {
     action: 'report' as const,
     operation: `report ${req.kind} ${req.format}`,
     detail: { asOf: doc.asOf, from: req.from ?? null, to: req.to ?? null },
   };
-  // the report's subject, then every child and placement it names: who was sent whose record
   const named: [string, string[]][] = [
     ['pupil', doc.names.pupils],
     ['placement', doc.names.placements],
@@ -44,5 +62,4 @@ export async function generateReport(
       subjects.length ? [{ ...about, subjectKind, subjects }] : [],
     ),
   ]);
-  return { data, contentType: CONTENT_TYPES[req.format], fileName: `alp-hub-${safe}.${req.format}` };
 }

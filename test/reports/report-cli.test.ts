@@ -39,6 +39,11 @@ describe('alp-hub report <kind>', () => {
     const text = execFileSync('pdftotext', [out, '-'], { encoding: 'utf8' });
     expect(text).toContain('Alternative provision monitoring report');
     expect(text).toContain('Z801200025003');
+    // the children it names are in the audit, under the operator
+    const audit = await cli.run('audit', '--pupil', 'Z801200025003', '--csv');
+    expect(audit.stdout.split('\n').some((l) => /,os:[^,]+,admin,report,report la pdf,pupil,/.test(l))).toBe(
+      true,
+    );
   });
 
   it('writes the governor report as CSV (one table) and HTML, without names', async () => {
