@@ -132,6 +132,11 @@ export class DeletionService {
     requireWriter(caller, kind);
     const placement = await placementByRef(m, ref);
     await requirePlacementInScope(m, caller, placement.id, ref);
+    await requireSchoolMayChange(m, caller, {
+      kind: 'placement',
+      key: ref,
+      schoolId: placement.commissionerSchoolId,
+    });
     return placement;
   }
 

@@ -1,5 +1,12 @@
 import { DataSource } from 'typeorm';
-import { placementScope, requirePlacementInScope, requireRows, requireWriter, rowWall } from '../auth/policy';
+import {
+  placementScope,
+  requirePlacementInScope,
+  requireRows,
+  requireSchoolMayChange,
+  requireWriter,
+  rowWall,
+} from '../auth/policy';
 import { Principal } from '../auth/principal';
 import { underWall } from '../auth/row-wall';
 import { Placement, Pupil, Review, Target } from '../entities';
@@ -74,6 +81,11 @@ export class PlacementPlanService {
     requireWriter(caller, kind);
     const placement = await placementByRef(this.ds.manager, placementRef);
     await requirePlacementInScope(this.ds, caller, placement.id, placementRef);
+    await requireSchoolMayChange(this.ds.manager, caller, {
+      kind: 'placement',
+      key: placementRef,
+      schoolId: placement.commissionerSchoolId,
+    });
     return placement;
   }
 

@@ -128,6 +128,34 @@ describe('placements a school reads but did not commission', () => {
     });
   });
 
+  it('refuses targets and reviews on a placement another school commissioned, and keeps its own', async () => {
+    const target = (ref: string, t: string) =>
+      `mutation { createTarget(input: { placementRef: "${ref}", targetRef: "${t}", description: "Reading", kind: ACADEMIC }) { targetRef } }`;
+    const review = (ref: string) =>
+      `mutation { createReview(input: { placementRef: "${ref}", reviewDate: "2026-10-05", kind: REVIEW }) { reviewDate } }`;
+    expectError(
+      await api.gqlAs(school, target('PL-THEIRS', 'T-S1')),
+      'FORBIDDEN',
+      /not commissioned by school 100049/,
+    );
+    expectError(await api.gqlAs(school, review('PL-THEIRS')), 'FORBIDDEN');
+    await asAdmin(target('PL-THEIRS', 'T-ADMIN'));
+    expectError(
+      await api.gqlAs(
+        school,
+        `mutation { deleteTarget(placementRef: "PL-THEIRS", targetRef: "T-ADMIN") { targetRef } }`,
+      ),
+      'FORBIDDEN',
+    );
+    expect(
+      await one(
+        `SELECT count(*)::int AS n FROM target t JOIN placement p ON p.id = t.placement_id WHERE p.placement_ref = 'PL-THEIRS'`,
+        [],
+      ),
+    ).toEqual({ n: 1 });
+    expect((await api.gqlAs(school, target('PL-THEIRS-PUPIL', 'T-S2'))).errors).toBeUndefined();
+  });
+
   it('changes a placement it commissioned, even for a pupil on another roll', async () => {
     const res = await api.gqlAs(
       school,
