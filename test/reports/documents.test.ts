@@ -164,6 +164,15 @@ describe('report documents on a known scenario', () => {
       expect(doc.suppressionNotes[0]).toMatch(/Disclosure control applies/);
     });
 
+    it("gives a school suppressed figures: they count other schools' pupils", async () => {
+      const school = testPrincipal('school', { name: 'sch', authorities: ['900'], schoolUrn: '900002' });
+      const doc = buildProviderScorecard(
+        await loadProviderScorecard(db, school, { asOf: AS_OF, providerRef: 'PRV-OK', authority: '900' }),
+      );
+      expect(value(table(doc, 'Scorecard'), 'Year 11 leavers')).toBe('suppressed');
+      expect(doc.suppressionNotes[0]).toMatch(/Disclosure control applies/);
+    });
+
     it('has the median of the published values', () => {
       expect(median([3, null, 1, 2])).toBe(2);
       expect(median([4, 1, 2, 3])).toBe(2.5);

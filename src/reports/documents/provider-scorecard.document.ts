@@ -61,7 +61,10 @@ export async function loadProviderScorecard(
   if (!provider) throw notFound('provider', query.providerRef, 'provider');
   const from = query.from || `${academicYearStart(query.asOf)}-09-01`;
   const to = query.to || query.asOf;
-  const report = await computePeriodIndicators(ds, principal, {
+  // a school reads its own pupils' rows, not the other schools' whose pupils the provider's figures
+  // count: it gets them with small numbers suppressed, as a governor does
+  const asker = principal.role === 'school' ? { ...principal, aggregatesOnly: true } : principal;
+  const report = await computePeriodIndicators(ds, asker, {
     asOf: query.asOf,
     from,
     to,
@@ -86,7 +89,7 @@ export async function loadProviderScorecard(
     to: report.to,
     authority: query.authority ?? null,
     audience: principal.role,
-    disclosureControl: principal.aggregatesOnly,
+    disclosureControl: asker.aggregatesOnly,
     provider: {
       providerRef: provider.providerRef,
       name: provider.name,
