@@ -20,7 +20,7 @@ export function renderImportRuns(runs: ImportRunRecord[]): string {
     String(r.id),
     r.startedAt.toISOString(),
     r.kind,
-    r.fileName ?? '(register)',
+    r.fileName ?? (r.reverts === null ? '(register)' : `(undo of ${r.reverts})`),
     r.principalName,
     r.outcome,
     count(r.rows),

@@ -7,6 +7,7 @@ import { finishImportRun, recordImportEnd, startImportRun } from '../ingest/impo
 import { IngestError } from '../ingest/ingest-error';
 import { type ImportKind, type ImportResult, isImportKind } from '../ingest/kind-definition';
 import { KIND_DEFINITIONS } from '../ingest/kinds';
+import { holdOffImports } from '../records/erasure-lock';
 import { setChangeContext } from './change-context';
 
 export interface RevertOptions {
@@ -30,6 +31,7 @@ interface RunRow {
   id: number;
   kind: string;
   outcome: string;
+  reverts: number | null;
   reverted_by: number | null;
 }
 
@@ -64,6 +66,9 @@ export async function revertImport(
       // Writers of the table (imports, mutations, another undo) wait, readers do not; the table first
       // and then the run, in that order in every undo, so that two undos cannot wait for each other.
       // Checked again under the locks: another undo of this import may have committed meanwhile.
+      // Imports first: one that looked up records this undo deletes would store rows that refer to
+      // nothing, or drop them from its merge unseen (as with an erasure, src/records/erasure-lock.ts).
+      await holdOffImports(m);
       await m.query(`LOCK TABLE ${table} IN EXCLUSIVE MODE`);
       revertible(id, await readRun(m, id, 'FOR UPDATE OF r'));
       await setChangeContext(m, { actor: principal.name, runId });
@@ -93,7 +98,7 @@ export async function revertImport(
 function readRun(m: EntityManager, id: number, lock = ''): Promise<RunRow | undefined> {
   return m
     .query(
-      `SELECT r.id, r.kind, r.outcome, (SELECT max(u.id) FROM import_run u WHERE u.reverts = r.id AND u.outcome = 'stored') AS reverted_by
+      `SELECT r.id, r.kind, r.outcome, r.reverts, (SELECT max(u.id) FROM import_run u WHERE u.reverts = r.id AND u.outcome = 'stored') AS reverted_by
        FROM import_run r WHERE r.id = $1 ${lock}`,
       [id],
     )
@@ -107,6 +112,13 @@ function revertible(id: number, run: RunRow | undefined): ImportKind {
     throw new IngestError(
       'INGEST_BAD_REQUEST',
       `import ${id} stored nothing (${run.outcome}): there is nothing to undo`,
+      'id',
+    );
+  // an undo deletes what the import added, and a deletion cannot be undone by versions alone
+  if (run.reverts !== null)
+    throw new IngestError(
+      'INGEST_BAD_REQUEST',
+      `import ${id} is the undo of import ${run.reverts}, which cannot be undone: import that file again instead`,
       'id',
     );
   if (run.reverted_by)

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { Client } from 'pg';
 import { localAdministrator } from '../../src/auth/principal';
 import { Database } from '../../src/db/database';
 import { londonToday } from '../../src/domain/dates';
@@ -150,6 +151,76 @@ describe('undoing an import', () => {
     expect(runs.map((r: { outcome: string }) => r.outcome).sort()).toEqual(['failed', 'stored']);
     expect(await allFlags(db)).toEqual(before);
   });
+
+  it('refuses to undo an undo, which could not bring back what it deleted', async () => {
+    const run = await imp(db, 'pupils', wrongPupils());
+    const undo = await revertImport(db, admin, run.runId);
+    await expect(revertImport(db, admin, undo.runId)).rejects.toThrow(
+      new RegExp(`import ${undo.runId} is the undo of import ${run.runId}, which cannot be undone`),
+    );
+  });
+
+  // the embedded database runs one transaction at a time: an undo cannot run inside an import there
+  (process.env.DATABASE_URL ? it : it.skip)(
+    'waits for an import running, which then stores its rows; the undo is then refused, not silent',
+    async () => {
+      const upn = 'M802200099001';
+      const added = await imp(
+        db,
+        'pupils',
+        `upn,first_name,last_name,date_of_birth,la_code\n${upn},Ida,Waits,2011-02-03,802\n`,
+      );
+      expect(added.errors).toEqual([]);
+      let reached!: () => void;
+      const atMerge = new Promise<void>((resolve) => {
+        reached = resolve;
+      });
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const query = Client.prototype.query;
+      const spy = jest.spyOn(Client.prototype, 'query').mockImplementation(function (
+        this: Client,
+        ...args: unknown[]
+      ) {
+        if (typeof args[0] === 'string' && args[0].includes('INSERT INTO placement (placement_ref')) {
+          reached();
+          return gate.then(() => (query as (...a: unknown[]) => unknown).apply(this, args));
+        }
+        return (query as (...a: unknown[]) => unknown).apply(this, args);
+      } as typeof query);
+      let undo: Promise<unknown> = Promise.resolve();
+      try {
+        const placed = imp(
+          db,
+          'placements',
+          `placement_ref,upn,provider_ref,type,start_date,hours_per_week\nPL-WAIT,${upn},ALP-000,part_time,2026-09-07,10\n`,
+        );
+        await atMerge;
+        let undoDone = false;
+        undo = revertImport(db, admin, added.runId).finally(() => {
+          undoDone = true;
+        });
+        undo.catch(() => undefined);
+        for (;;) {
+          if (undoDone) break;
+          const waiting = await db.dataSource.query(
+            `SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`,
+          );
+          if (waiting.length > 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        release();
+        expect(await placed).toMatchObject({ errors: [], inserted: 1, unchanged: 0 });
+      } finally {
+        release();
+        spy.mockRestore();
+      }
+      await expect(undo).rejects.toMatchObject({ code: 'INGEST_CONFLICT' });
+      expect(await db.dataSource.query(`SELECT 1 FROM pupil WHERE upn = $1`, [upn])).toHaveLength(1);
+    },
+  );
 
   it('is for administrators, and only of an import that stored something', async () => {
     const officer = testPrincipal('la_officer', { authorities: ['802'] });

@@ -218,5 +218,9 @@ describe('npx alp-hub imports list', () => {
         'm',
       ),
     );
+    // an undo has no file: it says whose undo it is
+    expect((await cli.run('imports', 'revert', String(runs[1].id))).exitCode).toBe(0);
+    const undone = await cli.run('imports', 'list', '--limit', '1');
+    expect(undone.stdout).toMatch(new RegExp(`authorities\\s+\\(undo of ${runs[1].id}\\)\\s`));
   });
 });
