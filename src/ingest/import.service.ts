@@ -193,8 +193,15 @@ function duplicateKeySql(def: KindDefinition): string {
 }
 
 /** The version triggers' refusal of a change known before the record's current version (AH001). */
-function historyOrderError(err: unknown): IngestError | undefined {
+function historyOrderError(err: unknown, backLoad: boolean): IngestError | undefined {
   if ((err as { code?: string }).code !== 'AH001') return undefined;
+  // a plain import is received when it began: a record changed after that and before its merge is
+  // a change it did not see, not a back-load out of order
+  if (!backLoad)
+    return new IngestError(
+      'INGEST_CONFLICT',
+      `a record of this file was changed while the import ran (${(err as Error).message}); nothing was stored: import the file again`,
+    );
   return new IngestError(
     'INGEST_HISTORY_ORDER',
     `${(err as Error).message}; back-load files in the order of their known-at times, before any plain import of the same records`,
@@ -443,7 +450,7 @@ async function importInRun(
     return stored;
   } catch (err) {
     await client?.query('ROLLBACK').catch(() => undefined);
-    throw historyOrderError(err) ?? err;
+    throw historyOrderError(err, Boolean(opts.knownAt)) ?? err;
   } finally {
     await iterator.return?.();
     await runner.release();

@@ -109,6 +109,25 @@ describe('when the hub received a record', () => {
     const [p] = await db.dataSource.query(`SELECT registered FROM provider WHERE provider_ref = 'ALP-000'`);
     expect(p.registered).toBe(false);
   });
+
+  it('tells a plain import that a record changed while it ran, not that a back-load was out of order', async () => {
+    // the import was received a minute ago; the provider changed since, before its merge
+    await db.dataSource.query(`UPDATE provider SET name = 'Changed meanwhile' WHERE provider_ref = 'ALP-000'`);
+    await expect(
+      importFile(
+        db,
+        admin,
+        'providers',
+        { content: Buffer.from('provider_ref,registered\nALP-000,yes\n') },
+        { now: new Date(Date.now() - 60_000) },
+      ),
+    ).rejects.toMatchObject({
+      code: 'INGEST_CONFLICT',
+      message: expect.stringMatching(/changed while the import ran.*import the file again/),
+    });
+    const [p] = await db.dataSource.query(`SELECT registered FROM provider WHERE provider_ref = 'ALP-000'`);
+    expect(p.registered).toBe(false);
+  });
 });
 
 describe('the first plain import', () => {
