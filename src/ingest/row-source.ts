@@ -154,7 +154,17 @@ async function* readXlsx(source: ImportSource): AsyncGenerator<SourceRow[]> {
     const cells: string[] = [];
     for (let i = 1; i <= row.cellCount; i++) {
       const cell = row.getCell(i);
-      cells.push(xlsxCellText(cell.value, cell.numFmt));
+      try {
+        cells.push(xlsxCellText(cell.value, cell.numFmt));
+      } catch (err) {
+        if (!(err instanceof UnreadableCell)) throw err;
+        throw new IngestError(
+          'INGEST_UNREADABLE',
+          `${sourceName(source)}: cell ${cell.address} (line ${rowNumber}) ${err.message}; nothing was stored`,
+          undefined,
+          { line: rowNumber, cell: cell.address },
+        );
+      }
     }
     if (rows.length === 0) {
       while (cells.length > 0 && cells[cells.length - 1].trim() === '') cells.pop();
@@ -185,16 +195,28 @@ function showsTime(numFmt: string | undefined): boolean {
 export function xlsxCellText(value: ExcelJS.CellValue, numFmt?: string): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'string') return value;
-  if (typeof value === 'number') return String(value);
+  // binary floating point as Excel shows it (15 significant digits): =1.1*100 is 110, not 110.00000000000001
+  if (typeof value === 'number') return String(Number(value.toPrecision(15)));
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (value instanceof Date) {
     const iso = new Date(Math.round(value.getTime() / 1000) * 1000).toISOString();
     return iso.endsWith('T00:00:00.000Z') && !showsTime(numFmt) ? iso.slice(0, 10) : iso.slice(0, 19);
   }
   if ('richText' in value) return value.richText.map((r) => r.text).join('');
-  if ('formula' in value || 'sharedFormula' in value)
-    return xlsxCellText((value as ExcelJS.CellFormulaValue).result as ExcelJS.CellValue, numFmt);
+  if ('formula' in value || 'sharedFormula' in value) {
+    const result = (value as ExcelJS.CellFormulaValue).result;
+    // a workbook written by a library rather than Excel may hold formulas never calculated: read as
+    // empty, one would clear the field it stands in
+    if (result === undefined)
+      throw new UnreadableCell(
+        'holds a formula with no calculated value: open the workbook in Excel and save it, or paste values',
+      );
+    return xlsxCellText(result as ExcelJS.CellValue, numFmt);
+  }
   if ('text' in value) return String(value.text);
-  if ('error' in value) return String(value.error);
+  if ('error' in value) throw new UnreadableCell(`holds the error ${String(value.error)}`);
   return String(value);
 }
+
+/** A cell whose value cannot stand for what a CSV export would hold. */
+class UnreadableCell extends Error {}

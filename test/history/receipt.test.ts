@@ -112,7 +112,9 @@ describe('when the hub received a record', () => {
 
   it('tells a plain import that a record changed while it ran, not that a back-load was out of order', async () => {
     // the import was received a minute ago; the provider changed since, before its merge
-    await db.dataSource.query(`UPDATE provider SET name = 'Changed meanwhile' WHERE provider_ref = 'ALP-000'`);
+    await db.dataSource.query(
+      `UPDATE provider SET name = 'Changed meanwhile' WHERE provider_ref = 'ALP-000'`,
+    );
     await expect(
       importFile(
         db,
