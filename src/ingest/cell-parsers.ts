@@ -14,6 +14,16 @@ export type CellParser = (raw: string) => string;
 
 export const text: CellParser = (raw) => raw;
 
+/** The longest reference (placement, provider, target) the hub takes, as its API does. */
+export const MAX_REFERENCE = 50;
+
+/** A reference that names a record: text, at most MAX_REFERENCE characters (an index key is bounded). */
+export const reference: CellParser = (raw) => {
+  if (raw.length > MAX_REFERENCE)
+    throw new CellProblem(`a reference is at most ${MAX_REFERENCE} characters; this one has ${raw.length}`);
+  return raw;
+};
+
 /** Stands in the memo for "the answer is the cell itself", so that the memo never holds a cell. */
 const SAME = Symbol('same as the cell');
 

@@ -148,6 +148,24 @@ describe('files that cannot be read as a whole', () => {
     expect(await tableCounts(db)).toEqual(before);
   });
 
+  it('a reference longer than 50 characters is a bad row, not a database error', async () => {
+    const long = 'P'.repeat(3000);
+    const result = await importCsv(
+      db,
+      'providers',
+      `provider_ref,name,on_framework,registered\n${long},X,yes,no\n`,
+    );
+    expect(result.errors).toEqual([
+      {
+        line: 2,
+        column: 'provider_ref',
+        value: expect.stringMatching(/^P+…$/),
+        reason: 'a reference is at most 50 characters; this one has 3000',
+      },
+    ]);
+    expect(await tableCounts(db)).toEqual(before);
+  });
+
   it('accepts a byte-order mark, header names in any case, order and spacing, and quoted cells', async () => {
     const text = `\ufeff LA_Code , Date_Of_Birth,UPN,last_name,first_name\r\n802,2011-05-01,${UPN_802},"Test, Jr","Ada ""A"""\r\n`;
     const result = await importCsv(db, 'pupils', text);

@@ -1,4 +1,4 @@
-import { date, oneOf, text, timestamp } from '../cell-parsers';
+import { date, oneOf, reference, text, timestamp } from '../cell-parsers';
 import { column, KindDefinition } from '../kind-definition';
 import { ATTENDANCE_LOOKUP } from './attendance.lookup';
 
@@ -44,7 +44,7 @@ export const ATTENDANCE: KindDefinition = {
   kind: 'attendance',
   table: 'attendance',
   columns: [
-    column('placement_ref', 'text', text, true),
+    column('placement_ref', 'text', reference, true),
     column('date', 'date', date, true),
     column('session', 'text', oneOf(['AM', 'PM']), true),
     column('code', 'text', (raw) => raw.toUpperCase(), true),

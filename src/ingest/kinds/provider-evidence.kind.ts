@@ -1,12 +1,12 @@
 import { EVIDENCE_ITEMS } from '../../entities/provider-evidence.entity';
-import { date, oneOf, pounds, text } from '../cell-parsers';
+import { date, oneOf, pounds, reference, text } from '../cell-parsers';
 import { COUNT_UPSERTED, column, KindDefinition, missingReference, storedColumns } from '../kind-definition';
 
 export const PROVIDER_EVIDENCE: KindDefinition = {
   kind: 'provider_evidence',
   table: 'provider_evidence',
   columns: [
-    column('provider_ref', 'text', text, true),
+    column('provider_ref', 'text', reference, true),
     column('item', 'text', oneOf(EVIDENCE_ITEMS), true),
     column('status', 'text', oneOf(['held', 'missing', 'not_applicable']), true),
     column('evidence_date', 'date', date),

@@ -1,11 +1,11 @@
-import { boolean, date, oneOf, text } from '../cell-parsers';
+import { boolean, date, oneOf, reference, text } from '../cell-parsers';
 import { COUNT_UPSERTED, column, KindDefinition, missingReference, storedColumns } from '../kind-definition';
 
 export const PROVIDER_VISITS: KindDefinition = {
   kind: 'provider_visits',
   table: 'provider_visit',
   columns: [
-    column('provider_ref', 'text', text, true),
+    column('provider_ref', 'text', reference, true),
     column('visit_date', 'date', date, true),
     column('visitor', 'text', oneOf(['la', 'school']), true),
     column('health_safety_checked', 'boolean', boolean),

@@ -1,4 +1,4 @@
-import { boolean, date, oneOf, text, urn } from '../cell-parsers';
+import { boolean, date, oneOf, reference, text, urn } from '../cell-parsers';
 import { COUNT_UPSERTED, column, KindDefinition, storedColumns } from '../kind-definition';
 
 /** `forms` is not in the file: it is kept as stored. Booleans not given are false. */
@@ -6,7 +6,7 @@ export const PROVIDERS: KindDefinition = {
   kind: 'providers',
   table: 'provider',
   columns: [
-    column('provider_ref', 'text', text, true),
+    column('provider_ref', 'text', reference, true),
     column('name', 'text', text, true),
     column('on_framework', 'boolean', boolean, true),
     column('registered', 'boolean', boolean, true),

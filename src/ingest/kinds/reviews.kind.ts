@@ -1,11 +1,11 @@
-import { boolean, date, oneOf, text } from '../cell-parsers';
+import { boolean, date, oneOf, reference, text } from '../cell-parsers';
 import { COUNT_UPSERTED, column, KindDefinition, missingReference, storedColumns } from '../kind-definition';
 
 export const REVIEWS: KindDefinition = {
   kind: 'reviews',
   table: 'review',
   columns: [
-    column('placement_ref', 'text', text, true),
+    column('placement_ref', 'text', reference, true),
     column('review_date', 'date', date, true),
     column('kind', 'text', oneOf(['review', 'visit'])),
     column('progress', 'text', oneOf(['good', 'some', 'none'])),

@@ -1,12 +1,12 @@
-import { boolean, oneOf, text } from '../cell-parsers';
+import { boolean, oneOf, reference, text } from '../cell-parsers';
 import { COUNT_UPSERTED, column, KindDefinition, missingReference, storedColumns } from '../kind-definition';
 
 export const TARGETS: KindDefinition = {
   kind: 'targets',
   table: 'target',
   columns: [
-    column('placement_ref', 'text', text, true),
-    column('target_ref', 'text', text, true),
+    column('placement_ref', 'text', reference, true),
+    column('target_ref', 'text', reference, true),
     column('kind', 'text', oneOf(['academic', 'attendance', 'behaviour', 'attitude', 'other']), true),
     column('description', 'text', text, true),
     column('status', 'text', oneOf(['in_progress', 'met', 'partly_met', 'not_met'])),
