@@ -81,7 +81,11 @@ export async function finishImportRun(
   }
 }
 
-/** The UPDATE of finishImportRun, on `q` (inside a transaction: its manager or client). */
+/**
+ * The UPDATE of finishImportRun, on `q` (inside a transaction: its manager or client). A run ends
+ * once: a stored import wrote its end in its own commit, so an error after that commit (its
+ * acknowledgement lost, say) cannot mark it failed and make it look as if nothing was stored.
+ */
 export async function recordImportEnd(q: Runs, id: number, ended: ImportResult | unknown): Promise<void> {
   const result = isResult(ended) ? ended : undefined;
   const outcome: ImportOutcome = !result ? 'failed' : result.errors.length > 0 ? 'rejected' : 'stored';
@@ -89,7 +93,7 @@ export async function recordImportEnd(q: Runs, id: number, ended: ImportResult |
   await q.query(
     `UPDATE import_run SET finished_at = clock_timestamp(), outcome = $2, rows = $3, inserted = $4,
        updated = $5, unchanged = $6, errors = $7, message = $8
-     WHERE id = $1`,
+     WHERE id = $1 AND outcome = 'running'`,
     [
       id,
       outcome,

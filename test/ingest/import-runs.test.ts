@@ -4,7 +4,7 @@ import path from 'node:path';
 import request from 'supertest';
 import { localAdministrator } from '../../src/auth/principal';
 import { IngestError, importFile, importRecords, submitAttendance } from '../../src/ingest';
-import { listImportRuns } from '../../src/ingest/import-run.service';
+import { finishImportRun, listImportRuns } from '../../src/ingest/import-run.service';
 import { startTestApi, TestApi } from '../support/api-server';
 import { CliEnvironment, createCliEnvironment } from '../support/cli';
 import { BASE } from './ingest-fixtures';
@@ -136,6 +136,19 @@ describe('import runs: every import is recorded, stored or not', () => {
       principalName: 'test-admin',
       outcome: 'stored',
     });
+  });
+
+  it('ends a run once: an error after a stored import committed does not mark it failed', async () => {
+    const stored = await importFile(
+      api.db,
+      officer,
+      'providers',
+      { content: Buffer.from('provider_ref,name,on_framework,registered\nALP-9,Ninth,yes,no\n') },
+      { fileName: 'ninth.csv' },
+    );
+    await finishImportRun(api.db, stored.runId, new Error('the COMMIT acknowledgement was lost'));
+    const [run] = await listImportRuns(api.db, officer, { limit: 1 });
+    expect(run).toMatchObject({ id: stored.runId, outcome: 'stored', inserted: 1, message: null });
   });
 
   it('a connection that cannot be had: the file is closed, the runner released, the run failed', async () => {
