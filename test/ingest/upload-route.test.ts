@@ -136,11 +136,12 @@ describe('POST /imports: the temporary file of an upload', () => {
       .post('/imports')
       .set('authorization', `Bearer ${api.adminToken}`)
       .field('kind', 'providers');
-    expect(noFile.status).toBe(400);
+    // the body first: a failure then says what the server answered
     expect(noFile.body.errors[0]).toEqual({
       message: 'no file: send it in the field named file',
       extensions: { code: 'INGEST_BAD_REQUEST' },
     });
+    expect(noFile.status).toBe(400);
     const unknownKind = await request(api.base)
       .post('/imports')
       .set('authorization', `Bearer ${api.adminToken}`)
