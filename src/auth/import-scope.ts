@@ -50,9 +50,26 @@ function authoritiesArray(p: Principal): string {
 }
 
 /**
+ * A row that refers to a record outside the importer's scope (a destination's pupil, a target's or a
+ * mark's placement) is told what a row referring to a record the hub does not hold is told, so that a
+ * file cannot probe which keys the hub holds (docs/access.md).
+ */
+function notHeld(what: string, key: string): string {
+  return `'${what} ' || ${key} || ' does not exist'`;
+}
+
+/**
+ * A row whose own key is a record held outside the importer's scope would take that record over: it
+ * is refused without saying whose the record is.
+ */
+function heldElsewhere(what: string, key: string): string {
+  return `'${what} ' || ${key} || ' is held by the hub outside the authorities you act for: this file cannot change it'`;
+}
+
+/**
  * Which stored placements (alias `pl`, its pupil's authority `a`) lie outside what the importer's rows
- * may name, and the reason a row naming one is refused: a provider's are its own placements, an
- * officer's those of its authorities' pupils. Null for administrators, who may name any. The
+ * may refer to, and the reason a row referring to one is refused: a provider's are its own placements,
+ * an officer's those of its authorities' pupils. Null for administrators, who may name any. The
  * attendance lookup uses it too, so that a row outside the scope is refused before anything of the
  * placement (its dates, its authority's calendar) goes into an error.
  */
@@ -62,16 +79,13 @@ export interface PlacementImportScope {
 }
 
 export function placementImportScope(p: Principal): PlacementImportScope | null {
+  const reason = notHeld('placement', 'pl.placement_ref');
   if (p.role === 'provider')
     return {
       outside: `pl.provider_id IS DISTINCT FROM (SELECT id FROM provider WHERE provider_ref = ${literal(p.providerRef ?? '')})`,
-      reason: `'placement ' || pl.placement_ref || ' is not one of your placements'`,
+      reason,
     };
-  if (p.role === 'la_officer')
-    return {
-      outside: `a.la_code <> ALL (${authoritiesArray(p)})`,
-      reason: `'placement ' || pl.placement_ref || ' is of a pupil of authority ' || a.la_code || ', which is not one you act for'`,
-    };
+  if (p.role === 'la_officer') return { outside: `a.la_code <> ALL (${authoritiesArray(p)})`, reason };
   return null;
 }
 
@@ -95,20 +109,26 @@ export function importScopeChecks(p: Principal, kind: ImportKind): string[] {
   // A row whose key names a stored record rewrites that record: besides where the file says it goes
   // (its la_code, its pupil), the record as stored must be one of the caller's, or an officer's file
   // could take another authority's pupil, school or placement over.
-  const storedPupil = outside(
-    'upn',
-    'JOIN pupil p ON p.upn = s.upn JOIN authority a ON a.id = p.authority_id',
-    `a.la_code <> ALL (${las})`,
-    `'pupil ' || p.upn || ' belongs to authority ' || a.la_code || ', which is not one you act for'`,
-  );
+  const pupilJoin = 'JOIN pupil p ON p.upn = s.upn JOIN authority a ON a.id = p.authority_id';
+  const outsideLas = `a.la_code <> ALL (${las})`;
+  // a pupils file's key is its pupil; a placements or destinations file refers to it
+  const storedPupil = outside('upn', pupilJoin, outsideLas, heldElsewhere('pupil', 's.upn'));
+  const referredPupil = outside('upn', pupilJoin, outsideLas, notHeld('pupil', 's.upn'));
+  // schools are organisation records, which every user reads: naming their authority tells nothing
   const storedSchool = outside(
     'urn',
     'JOIN school sc ON sc.urn = s.urn JOIN authority a ON a.id = sc.authority_id',
-    `a.la_code <> ALL (${las})`,
+    outsideLas,
     `'school ' || sc.urn || ' belongs to authority ' || a.la_code || ', which is not one you act for'`,
   );
   const placementScope = placementImportScope(p) as PlacementImportScope;
   const storedPlacement = outside(
+    'placement_ref',
+    PLACEMENT_JOIN,
+    placementScope.outside,
+    heldElsewhere('placement', 's.placement_ref'),
+  );
+  const referredPlacement = outside(
     'placement_ref',
     PLACEMENT_JOIN,
     placementScope.outside,
@@ -124,15 +144,15 @@ export function importScopeChecks(p: Principal, kind: ImportKind): string[] {
       return [byLa];
     // the file's pupil is where the placement goes; the stored placement's pupil, where it is now
     case 'placements':
-      return [storedPupil, storedPlacement];
+      return [referredPupil, storedPlacement];
     // a destination's key holds its pupil
     case 'destinations':
-      return [storedPupil];
+      return [referredPupil];
     // their keys hold their placement
     case 'targets':
     case 'reviews':
     case 'attendance':
-      return [storedPlacement];
+      return [referredPlacement];
     default:
       return [];
   }

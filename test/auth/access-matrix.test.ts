@@ -300,7 +300,7 @@ describe('writes, per role', () => {
     const before = await api.db.dataSource.query('SELECT count(*)::int AS n FROM attendance');
     const refused = await api.gqlAs(tokens.provider, register(theirs));
     expect(refused.data.submitAttendance.inserted).toBe(0);
-    expect(refused.data.submitAttendance.errors[0].reason).toMatch(/not one of your placements/);
+    expect(refused.data.submitAttendance.errors[0].reason).toBe(`placement ${theirs} does not exist`);
     expect(await api.db.dataSource.query('SELECT count(*)::int AS n FROM attendance')).toEqual(before);
     const accepted = await api.gqlAs(tokens.provider, register(mine));
     expect(accepted.errors).toBeUndefined();
@@ -319,9 +319,7 @@ describe('writes, per role', () => {
     );
     expect(res.errors).toBeUndefined();
     expect(res.data.importFile.inserted).toBe(0);
-    expect(res.data.importFile.errors).toEqual([
-      { line: 3, reason: `placement ${theirs} is not one of your placements` },
-    ]);
+    expect(res.data.importFile.errors).toEqual([{ line: 3, reason: `placement ${theirs} does not exist` }]);
     const pupilsFile = await api.gqlAs(
       tokens.provider,
       `mutation($c: String!) { importFile(kind: PUPILS, filename: "pupils.csv", content: $c) { inserted } }`,
@@ -330,7 +328,7 @@ describe('writes, per role', () => {
     expect(codeOf(pupilsFile)).toBe('INGEST_FORBIDDEN');
   });
 
-  it("tells a provider nothing of another provider's placement but that it is not theirs", async () => {
+  it("tells a provider of another provider's placement what it would of one the hub does not hold", async () => {
     const theirs = outsideOf(expected.provider.placements, ALL_REFS)[0];
     // a Saturday, years before any placement: a placement of its own would get both errors
     const content = `placement_ref,date,session,code\n${theirs},2020-01-04,AM,/\n`;
@@ -341,7 +339,7 @@ describe('writes, per role', () => {
     );
     expect(res.errors).toBeUndefined();
     expect(res.data.importFile.errors).toEqual([
-      { line: 2, column: 'placement_ref', reason: `placement ${theirs} is not one of your placements` },
+      { line: 2, column: 'placement_ref', reason: `placement ${theirs} does not exist` },
     ]);
     const officer = await api.gqlAs(
       tokens.officer801,
@@ -349,7 +347,7 @@ describe('writes, per role', () => {
       { c: `placement_ref,date,session,code\n${expected.officer.placements[0]},2020-01-04,AM,/\n` },
     );
     expect(officer.data.importFile.errors).toEqual([
-      { reason: expect.stringMatching(/which is not one you act for$/) },
+      { reason: `placement ${expected.officer.placements[0]} does not exist` },
     ]);
   });
 
@@ -365,7 +363,8 @@ describe('writes, per role', () => {
         'destinations.csv',
       );
     expect(res.status).toBe(422);
-    expect(res.body.errors[0].reason).toMatch(/not one you act for/);
+    // as for a pupil the hub does not hold: a file cannot probe which UPNs it holds
+    expect(res.body.errors[0].reason).toBe(`pupil ${theirs} does not exist`);
   });
 
   it("refuses an officer's file that would take over another authority's pupil, school or placement", async () => {
@@ -421,7 +420,10 @@ describe('writes, per role', () => {
       expect(res.data.importFile.errors).toContainEqual({
         line,
         column,
-        reason: expect.stringMatching(new RegExp(`^${subject} .*801, which is not one you act for$`)),
+        reason:
+          kind === 'SCHOOLS'
+            ? `${subject} belongs to authority 801, which is not one you act for`
+            : `${subject} is held by the hub outside the authorities you act for: this file cannot change it`,
       });
     }
     expect(await stored()).toEqual(before);
