@@ -1,4 +1,5 @@
 import { Database } from '../../src/db/database';
+import { revertImport } from '../../src/history/revert.service';
 import { attendanceHistory, submitAttendance } from '../../src/ingest';
 import { createTestDatabase } from '../support/database';
 import { admin, importCsv, loadBase } from './ingest-fixtures';
@@ -13,6 +14,30 @@ describe('attendance versions, corrections and history', () => {
   });
   afterEach(async () => {
     await db.close();
+  });
+
+  it('an undone correction made again at the same time is a row error saying so, not a database error', async () => {
+    await importCsv(db, 'attendance', `${header}PL-1,2026-01-06,AM,N,2026-01-06T09:10:00Z,provider\n`);
+    const correction = `${header}PL-1,2026-01-06,AM,I,2026-01-08T10:00:00Z,office\n`;
+    const fix = await importCsv(db, 'attendance', correction);
+    await revertImport(db, admin, fix.runId);
+    const again = await importCsv(db, 'attendance', correction);
+    expect(again.errors).toEqual([
+      {
+        line: 2,
+        column: 'recorded_at',
+        value: expect.stringMatching(/^2026-01-08/),
+        reason: expect.stringMatching(
+          /^a correction of this session recorded at .* was undone; to make it again/,
+        ),
+      },
+    ]);
+    const later = await importCsv(
+      db,
+      'attendance',
+      `${header}PL-1,2026-01-06,AM,I,2026-01-09T10:00:00Z,office\n`,
+    );
+    expect(later).toMatchObject({ errors: [], updated: 1 });
   });
 
   it('a changed code is a correction: the old version stays and "as of" reads see what was known then', async () => {

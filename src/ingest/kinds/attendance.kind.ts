@@ -79,6 +79,16 @@ export const ATTENDANCE: KindDefinition = {
        AND NOT EXISTS (SELECT 1 FROM attendance v WHERE v.placement_id = r.placement_id
          AND v.session_date = r.session_date AND v.session = r.session AND v.code = r.code
          AND v.recorded_at = r.recorded_at)`,
+    // an undone correction (src/history/revert.service.ts) stays in the history, closing the mark it
+    // corrected at its recorded_at: the same correction again would close the restored mark at that
+    // same instant, which the history cannot hold twice
+    `SELECT r.line, 'recorded_at' AS column, r.recorded_at::text AS value,
+       'a correction of this session recorded at ' || r.recorded_at
+         || ' was undone; to make it again, record it at the time it is made now' AS reason
+     FROM ingest_current r
+     WHERE ${IS_CORRECTION}
+       AND EXISTS (SELECT 1 FROM attendance v WHERE v.placement_id = r.placement_id
+         AND v.session_date = r.session_date AND v.session = r.session AND v.superseded_at = r.recorded_at)`,
   ],
   merge: [
     // closes each corrected version; a correction's new version keeps the session's first_recorded_on
