@@ -143,10 +143,17 @@ function laterDependants(err: unknown): IngestError | undefined {
 /** The record ids the import touched whose current version is another change's (unless forced, a refusal). */
 async function refuseLaterChanges(m: EntityManager, table: string, run: number, opts: RevertOptions) {
   if (opts.force) return;
+  // A current version written by the undo of a later import that came straight after this one (its
+  // version of the record follows this import's) holds this import's values again: not a later change.
   const later: { id: number; v_by: string; v_run: number | null }[] = await m.query(
     `SELECT cur.id, cur.v_by, cur.v_run FROM ${table}_version cur
      WHERE cur.v_known_to IS NULL AND cur.v_run IS DISTINCT FROM $1
        AND cur.id IN (SELECT id FROM ${table}_version WHERE v_run = $1)
+       AND NOT EXISTS (
+         SELECT 1 FROM import_run u JOIN ${table}_version l ON l.id = cur.id AND l.v_run = u.reverts
+         WHERE u.id = cur.v_run
+           AND (SELECT p.v_run FROM ${table}_version p WHERE p.id = cur.id AND p.v_id < l.v_id
+                ORDER BY p.v_id DESC LIMIT 1) = $1)
      ORDER BY cur.id LIMIT 5`,
     [run],
   );
@@ -195,9 +202,14 @@ async function revertRecords(m: EntityManager, table: string, run: number, opts:
  */
 async function revertAttendance(m: EntityManager, run: number, opts: RevertOptions) {
   if (!opts.force) {
+    // a mark corrected later, unless that correction was undone: the session's current version is then
+    // this import's mark again (its code and recorded_at), restored by the undo
     const [later] = await m.query(
       `SELECT count(*)::integer AS n FROM attendance mine
-       WHERE mine.import_run_id = $1 AND mine.superseded_at IS NOT NULL`,
+       WHERE mine.import_run_id = $1 AND mine.superseded_at IS NOT NULL
+         AND NOT EXISTS (SELECT 1 FROM attendance cur WHERE cur.placement_id = mine.placement_id
+           AND cur.session_date = mine.session_date AND cur.session = mine.session
+           AND cur.superseded_at IS NULL AND cur.code = mine.code AND cur.recorded_at = mine.recorded_at)`,
       [run],
     );
     if (later.n > 0)

@@ -107,6 +107,31 @@ describe('undoing an import', () => {
     expect(p).toEqual({ name: 'Provider 0', registered: false });
   });
 
+  it('undoes an import once the later import that changed the same records was undone', async () => {
+    const first = await imp(db, 'providers', 'provider_ref,registered\nALP-000,yes\n');
+    const second = await imp(db, 'providers', 'provider_ref,name\nALP-000,Provider Renamed\n');
+    await revertImport(db, admin, second.runId);
+    await revertImport(db, admin, first.runId);
+    const [p] = await db.dataSource.query(
+      `SELECT name, registered FROM provider WHERE provider_ref = 'ALP-000'`,
+    );
+    expect(p).toEqual({ name: 'Provider 0', registered: false });
+    expect(await allFlags(db)).toEqual(before);
+
+    const header = 'placement_ref,date,session,code,recorded_at\n';
+    const mark = await imp(db, 'attendance', `${header}PL-0001,2026-11-10,AM,/,2026-11-10T09:00:00Z\n`);
+    const fix = await imp(db, 'attendance', `${header}PL-0001,2026-11-10,AM,N,2026-11-10T12:00:00Z\n`);
+    expect([mark.inserted, fix.updated]).toEqual([1, 1]);
+    await revertImport(db, admin, fix.runId);
+    await expect(revertImport(db, admin, mark.runId)).resolves.toMatchObject({ deleted: 1, restored: 0 });
+    expect(
+      await db.dataSource.query(
+        `SELECT a.code FROM attendance a JOIN placement p ON p.id = a.placement_id
+         WHERE p.placement_ref = 'PL-0001' AND a.session_date = '2026-11-10' AND a.superseded_at IS NULL`,
+      ),
+    ).toEqual([]);
+  });
+
   it('is refused where a later import built on a record it added', async () => {
     const pupil = await imp(
       db,
