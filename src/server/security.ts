@@ -2,7 +2,8 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { Request, RequestHandler } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
-import { GraphQLError, ValidationContext, ValidationRule } from 'graphql';
+import { FragmentDefinitionNode, GraphQLError, Kind, ValidationContext, ValidationRule } from 'graphql';
+import { rootFields } from '../auth/access-rules';
 import { principalOf } from '../auth/authenticate';
 
 /**
@@ -19,15 +20,22 @@ export const QUERY_LIMITS = {
   maxCost: 200_000,
 } as const;
 
-/** Root fields that each compute indicators over a whole authority: one of them per operation. */
-export const EXPENSIVE_ROOT_FIELDS = new Set(['indicators', 'indicatorSeries', 'flags']);
+/**
+ * Root fields that each compute indicators over a whole authority (a report: indicators, flags twice
+ * and a series, then rendering): one of them per operation.
+ */
+export const EXPENSIVE_ROOT_FIELDS = new Set(['indicators', 'indicatorSeries', 'flags', 'generateReport']);
 
-/** Refuses an operation that asks for more than one expensive root field (aliases included). */
+/**
+ * Refuses an operation that asks for more than one expensive root field: aliases included, and
+ * through inline fragments and fragment spreads (as the access rules read root fields).
+ */
 export const oneExpensiveFieldRule: ValidationRule = (context: ValidationContext) => ({
   OperationDefinition(node) {
-    const n = node.selectionSet.selections.filter(
-      (s) => s.kind === 'Field' && EXPENSIVE_ROOT_FIELDS.has(s.name.value),
-    ).length;
+    const fragments: Record<string, FragmentDefinitionNode> = {};
+    for (const d of context.getDocument().definitions)
+      if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
+    const n = rootFields(node, fragments).filter((f) => EXPENSIVE_ROOT_FIELDS.has(f)).length;
     if (n > 1)
       context.reportError(
         new GraphQLError(
