@@ -250,7 +250,7 @@ export async function disableUser(ds: DataSource, caller: Principal, username: s
   });
 }
 
-/** Sets a user's password (administrators; or the demo loader); audited. */
+/** Sets a user's password and ends the user's sessions (administrators; or the demo loader); audited. */
 export async function setPassword(
   ds: DataSource,
   caller: Principal,
@@ -272,11 +272,17 @@ export async function setPassword(
     );
     if (!rows.length)
       throw new AuthError('NOT_FOUND', `user ${username} does not exist or is a machine client`, 'username');
+    // a new password is often set because the old one got out: whoever signed in with it is signed out
+    const ended: unknown[] = await m.query(
+      'UPDATE user_session SET ended_at = now() WHERE user_id = $1 AND ended_at IS NULL RETURNING id',
+      [rows[0].id],
+    );
     await recordAudit(m, caller, {
       action: 'user',
       operation: 'users.password',
       subjectKind: 'user',
       subjects: [username],
+      detail: { sessionsEnded: ended.length },
     });
   });
 }

@@ -6,7 +6,7 @@ import { loadOidcConfig } from '../../src/auth/oidc.config';
 import { operator } from '../../src/auth/principal';
 import { secretHash } from '../../src/auth/secrets';
 import { createToken, revokeToken } from '../../src/auth/tokens.service';
-import { addUser, disableUser } from '../../src/auth/users.service';
+import { addUser, disableUser, setPassword } from '../../src/auth/users.service';
 import { importFolder } from '../../src/ingest';
 import { buildHubSchema } from '../../src/schema/build-schema';
 import { createApp } from '../../src/server/app';
@@ -114,6 +114,23 @@ describe('password sign-in', () => {
 
     await request(api.base).post('/sign-out').set('cookie', session);
     expect((await gqlWith({ cookie: session }, '{ me { role } }')).status).toBe(401);
+  });
+
+  it('ends the sessions of a user whose password is set anew', async () => {
+    await addUser(api.db.dataSource, op, {
+      username: 'reset-me',
+      role: 'la_officer',
+      authorities: ['802'],
+      password: 'an old passphrase here',
+    });
+    const signIn = await request(api.base)
+      .post('/sign-in')
+      .type('form')
+      .send({ username: 'reset-me', password: 'an old passphrase here' });
+    const session = String(signIn.headers['set-cookie']).split(';')[0];
+    expect((await gqlWith({ cookie: session }, '{ me { username } }')).status).toBe(200);
+    await setPassword(api.db.dataSource, op, 'reset-me', 'a new passphrase here');
+    expect((await gqlWith({ cookie: session }, '{ me { username } }')).status).toBe(401);
   });
 
   it('refuses a wrong password and an unknown user alike, and audits both', async () => {
