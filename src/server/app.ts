@@ -14,6 +14,7 @@ import { accessRulesPlugin } from '../auth/access-rules';
 import { authenticate, principalOf } from '../auth/authenticate';
 import { loadOidcConfig, OidcConfig } from '../auth/oidc.config';
 import { oidcRouter } from '../auth/oidc.routes';
+import { sameOriginWrites } from '../auth/request-checks';
 import { signInRouter } from '../auth/sign-in.routes';
 import { Database } from '../db/database';
 import { databaseFailure } from '../db/db-failure';
@@ -74,6 +75,7 @@ export async function createApp(opts: AppOptions): Promise<{ app: express.Expres
   app.set('trust proxy', 'loopback');
   app.use(helmet({ contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:'] } } }));
   app.use(cors(opts.corsOrigins ?? []));
+  app.use(sameOriginWrites(opts.corsOrigins ?? []));
   app.use(addressLimiter(limits));
   app.get('/health', healthHandler(opts.db));
   const oidc = opts.oidc === undefined ? loadOidcConfig() : opts.oidc;

@@ -133,6 +133,51 @@ describe('password sign-in', () => {
     expect((await gqlWith({ cookie: session }, '{ me { username } }')).status).toBe(401);
   });
 
+  it('refuses a sign-in, a sign-out and an upload that a page of another site sends', async () => {
+    const forged = [
+      { 'sec-fetch-site': 'cross-site', origin: 'https://evil.example' },
+      { 'sec-fetch-site': 'same-site', origin: 'https://other.council.example' },
+      { origin: 'https://evil.example' },
+    ];
+    for (const headers of forged) {
+      const signIn = await request(api.base)
+        .post('/sign-in')
+        .set(headers)
+        .type('form')
+        .send({ username: 'officer', password: 'correct horse battery' });
+      expect(signIn.status).toBe(403);
+      expect(signIn.headers['set-cookie']).toBeUndefined();
+      expect((await request(api.base).post('/sign-out').set(headers)).status).toBe(403);
+      const upload = await request(api.base)
+        .post('/imports')
+        .set({ ...headers, authorization: `Bearer ${api.adminToken}` })
+        .field('kind', 'providers')
+        .attach(
+          'file',
+          Buffer.from('provider_ref,name,on_framework,registered\nALP-EVIL,Evil,yes,no\n'),
+          'p.csv',
+        );
+      expect(upload.status).toBe(403);
+    }
+    expect(await api.db.dataSource.query(`SELECT 1 FROM provider WHERE provider_ref = 'ALP-EVIL'`)).toEqual(
+      [],
+    );
+    // the hub's own page, and a client that is not a browser page, pass
+    const own = await request(api.base)
+      .post('/sign-in')
+      .set({ 'sec-fetch-site': 'same-origin', origin: api.base })
+      .type('form')
+      .send({ username: 'officer', password: 'correct horse battery' });
+    expect(own.status).toBe(303);
+    const host = new URL(api.base).host;
+    const oldBrowser = await request(api.base)
+      .post('/sign-in')
+      .set({ origin: `http://${host}` })
+      .type('form')
+      .send({ username: 'officer', password: 'correct horse battery' });
+    expect(oldBrowser.status).toBe(303);
+  });
+
   it('refuses a wrong password and an unknown user alike, and audits both', async () => {
     for (const username of ['officer', 'nobody']) {
       const res = await request(api.base)
