@@ -15,6 +15,13 @@ const envSchema = z.object({
   ALP_HUB_DEMO: z.enum(['0', '1']).optional(),
   /** NODE_ENV=production: introspection and field suggestions off. */
   NODE_ENV: z.string().optional(),
+  /**
+   * Which proxies in front of the hub are trusted for X-Forwarded-For and X-Forwarded-Proto (express's
+   * `trust proxy`): `loopback` (a proxy on this machine), a number of hops, or addresses/CIDRs,
+   * comma-separated; `false` for none. The client's address (rate limits, the audit) and whether the
+   * request came over https (the Secure cookie) are read from the trusted proxy's headers.
+   */
+  TRUST_PROXY: z.string().default('loopback'),
   /** Origins allowed to call the API from a browser (comma-separated); none by default. */
   CORS_ORIGINS: z.string().optional(),
   /** The server's database limits (src/db/database.ts PoolLimits); the CLI has none. */

@@ -10,7 +10,7 @@ import { logger } from '../logger';
 import { html, SafeHtml } from '../reports/html';
 import { requestOrigin } from './authenticate';
 import type { OidcConfig } from './oidc.config';
-import { isLocalhost, safeNext } from './request-checks';
+import { safeNext, secureCookie } from './request-checks';
 import { openSession, SESSION_COOKIE, SESSION_HOURS } from './sessions.service';
 import { principalOfUser } from './users.service';
 
@@ -222,7 +222,7 @@ export function oidcRouter(
   const flowCookie = (req: Request) => ({
     httpOnly: true,
     sameSite: 'lax' as const,
-    secure: !isLocalhost(req),
+    secure: secureCookie(req),
     path: OIDC_START_PATH,
   });
 
@@ -398,7 +398,7 @@ export function oidcRouter(
       res.cookie(SESSION_COOKIE, outcome.secret, {
         httpOnly: true,
         sameSite: 'lax',
-        secure: !isLocalhost(req),
+        secure: secureCookie(req),
         path: '/',
         maxAge: SESSION_HOURS * 3_600_000,
       });

@@ -5,9 +5,14 @@ export function safeNext(value: unknown): string {
   return typeof value === 'string' && /^\/(?!\/)[^\\\s]*$/.test(value) ? value : '/';
 }
 
-/** Plain http is only for localhost: everywhere else the session cookie is Secure. */
-export function isLocalhost(req: Request): boolean {
-  return ['localhost', '127.0.0.1', '[::1]', '::1'].includes(req.hostname);
+/**
+ * Whether a cookie set in answer to `req` is Secure: always when the request came over https (to the
+ * hub, or to a trusted proxy that says so in X-Forwarded-Proto), and whenever the hub is reached by a
+ * name other than localhost. Plain http to localhost is for a hub on one's own machine; a proxy that
+ * reaches the hub as 127.0.0.1 must say X-Forwarded-Proto: https (docs/operations.md).
+ */
+export function secureCookie(req: Request): boolean {
+  return req.secure || !['localhost', '127.0.0.1', '[::1]', '::1'].includes(req.hostname);
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);

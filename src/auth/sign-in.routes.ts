@@ -7,7 +7,7 @@ import { requestOrigin, sessionCookieOf } from './authenticate';
 import type { OidcConfig } from './oidc.config';
 import { oidcSignInLink } from './oidc.routes';
 import { decoyHash, verifyPassword } from './passwords';
-import { isLocalhost, safeNext } from './request-checks';
+import { safeNext, secureCookie } from './request-checks';
 import { endSession, openSession, SESSION_COOKIE, SESSION_HOURS } from './sessions.service';
 import { principalOfUser } from './users.service';
 
@@ -111,7 +111,7 @@ export function signInRouter(db: Database, oidc: OidcConfig | null = null): Rout
       res.cookie(SESSION_COOKIE, secret, {
         httpOnly: true,
         sameSite: 'lax',
-        secure: !isLocalhost(req),
+        secure: secureCookie(req),
         path: '/',
         maxAge: SESSION_HOURS * 3_600_000,
       });

@@ -42,6 +42,15 @@ export interface AppOptions {
   oidc?: OidcConfig | null;
   /** Where `POST /imports` writes a file while it is imported (default: the system's temp folder). */
   uploadDir?: string;
+  /** express's `trust proxy` (TRUST_PROXY): default `loopback`. */
+  trustProxy?: string;
+}
+
+/** TRUST_PROXY as express takes it: false, a number of hops, or a comma-separated list. */
+export function trustProxySetting(value: string): boolean | number | string {
+  if (value === 'false') return false;
+  if (value === 'true') return true;
+  return /^\d+$/.test(value) ? Number(value) : value;
 }
 
 /**
@@ -72,7 +81,7 @@ export async function createApp(opts: AppOptions): Promise<{ app: express.Expres
   await apollo.start();
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', trustProxySetting(opts.trustProxy ?? 'loopback'));
   app.use(helmet({ contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:'] } } }));
   app.use(cors(opts.corsOrigins ?? []));
   app.use(sameOriginWrites(opts.corsOrigins ?? []));

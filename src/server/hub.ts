@@ -63,6 +63,7 @@ export async function startHub(
       host: config.HOST,
       production: config.NODE_ENV === 'production',
       rateLimits: { perUser: config.RATE_LIMIT_PER_USER, perAddress: config.RATE_LIMIT_PER_ADDRESS },
+      trustProxy: config.TRUST_PROXY,
       corsOrigins: config.CORS_ORIGINS?.split(',')
         .map((o) => o.trim())
         .filter(Boolean),

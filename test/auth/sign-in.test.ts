@@ -9,7 +9,7 @@ import { createToken, revokeToken } from '../../src/auth/tokens.service';
 import { addUser, disableUser, setPassword } from '../../src/auth/users.service';
 import { importFolder } from '../../src/ingest';
 import { buildHubSchema } from '../../src/schema/build-schema';
-import { createApp } from '../../src/server/app';
+import { createApp, trustProxySetting } from '../../src/server/app';
 import { StatementCounter, startTestApi, TestApi } from '../support/api-server';
 
 const EXAMPLE = path.join(__dirname, '../../spec/example');
@@ -176,6 +176,19 @@ describe('password sign-in', () => {
       .type('form')
       .send({ username: 'officer', password: 'correct horse battery' });
     expect(oldBrowser.status).toBe(303);
+  });
+
+  it('sets a Secure cookie behind a proxy that says the request came over https', async () => {
+    const res = await request(api.base)
+      .post('/sign-in')
+      .set('x-forwarded-proto', 'https')
+      .type('form')
+      .send({ username: 'officer', password: 'correct horse battery' });
+    expect(res.status).toBe(303);
+    expect(String(res.headers['set-cookie'])).toMatch(/; Secure/);
+    expect(trustProxySetting('false')).toBe(false);
+    expect(trustProxySetting('2')).toBe(2);
+    expect(trustProxySetting('loopback, 10.0.0.0/8')).toBe('loopback, 10.0.0.0/8');
   });
 
   it('refuses a wrong password and an unknown user alike, and audits both', async () => {
