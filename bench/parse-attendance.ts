@@ -130,7 +130,12 @@ function countNewlines(s: string): number {
 /** What importRecords does with each batch before the database: parse the cells, format COPY text. */
 async function importWork(records: AsyncIterable<SourceRow[]>, perRow: boolean): Promise<number> {
   const def = kindDefinition('attendance');
-  const defaults = def.defaults?.({ principalName: 'bench', now: new Date().toISOString(), knownAt: null, placementScope: null });
+  const defaults = def.defaults?.({
+    principalName: 'bench',
+    now: new Date().toISOString(),
+    knownAt: null,
+    placementScope: null,
+  });
   const errors = new ErrorList(10_000);
   let mapping: number[] | undefined;
   let width = 0;

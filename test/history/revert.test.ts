@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Client } from 'pg';
 import { localAdministrator } from '../../src/auth/principal';
 import { Database } from '../../src/db/database';
 import { londonToday } from '../../src/domain/dates';
@@ -11,6 +10,7 @@ import { finishImportRun } from '../../src/ingest/import-run.service';
 import { createTestDatabase } from '../support/database';
 import { EXAMPLE, importAsHistory } from '../support/example';
 import { testPrincipal } from '../support/principals';
+import { holdStatement, untilWaitingOrDone } from '../support/statement-gate';
 
 // finishImportRun as it is, but replaceable in one test (a connection lost after an import's COMMIT)
 jest.mock('../../src/ingest/import-run.service', () => {
@@ -196,25 +196,7 @@ describe('undoing an import', () => {
         `upn,first_name,last_name,date_of_birth,la_code\n${upn},Ida,Waits,2011-02-03,802\n`,
       );
       expect(added.errors).toEqual([]);
-      let reached!: () => void;
-      const atMerge = new Promise<void>((resolve) => {
-        reached = resolve;
-      });
-      let release!: () => void;
-      const gate = new Promise<void>((resolve) => {
-        release = resolve;
-      });
-      const query = Client.prototype.query;
-      const spy = jest.spyOn(Client.prototype, 'query').mockImplementation(function (
-        this: Client,
-        ...args: unknown[]
-      ) {
-        if (typeof args[0] === 'string' && args[0].includes('INSERT INTO placement (placement_ref')) {
-          reached();
-          return gate.then(() => (query as (...a: unknown[]) => unknown).apply(this, args));
-        }
-        return (query as (...a: unknown[]) => unknown).apply(this, args);
-      } as typeof query);
+      const merge = holdStatement('INSERT INTO placement (placement_ref');
       let undo: Promise<unknown> = Promise.resolve();
       try {
         const placed = imp(
@@ -222,25 +204,14 @@ describe('undoing an import', () => {
           'placements',
           `placement_ref,upn,provider_ref,type,start_date,hours_per_week\nPL-WAIT,${upn},ALP-000,part_time,2026-09-07,10\n`,
         );
-        await atMerge;
-        let undoDone = false;
-        undo = revertImport(db, admin, added.runId).finally(() => {
-          undoDone = true;
-        });
+        await merge.reached;
+        undo = revertImport(db, admin, added.runId);
         undo.catch(() => undefined);
-        for (;;) {
-          if (undoDone) break;
-          const waiting = await db.dataSource.query(
-            `SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`,
-          );
-          if (waiting.length > 0) break;
-          await new Promise((resolve) => setTimeout(resolve, 20));
-        }
-        release();
+        await untilWaitingOrDone(db, undo);
+        merge.release();
         expect(await placed).toMatchObject({ errors: [], inserted: 1, unchanged: 0 });
       } finally {
-        release();
-        spy.mockRestore();
+        merge.restore();
       }
       await expect(undo).rejects.toMatchObject({ code: 'INGEST_CONFLICT' });
       expect(await db.dataSource.query(`SELECT 1 FROM pupil WHERE upn = $1`, [upn])).toHaveLength(1);

@@ -1,4 +1,3 @@
-import { Client } from 'pg';
 import { listAudit, recordAudit } from '../../src/audit/audit.service';
 import { localAdministrator } from '../../src/auth/principal';
 import { Database } from '../../src/db/database';
@@ -12,6 +11,7 @@ import { updateSettings } from '../../src/settings/settings.service';
 import { createTestDatabase } from '../support/database';
 import { factories } from '../support/factories';
 import { testPrincipal } from '../support/principals';
+import { holdStatement, untilWaitingOrDone } from '../support/statement-gate';
 
 /**
  * Erasure of a pupil on a database where they have every kind of record and history: versions of
@@ -352,47 +352,18 @@ describe('pupilsPastRetention', () => {
     await factories(db).pupil({ upn, laCode: '801' });
     const file = `placement_ref,upn,provider_ref,type,start_date,hours_per_week\nERZ-RACE,${upn},P1,part_time,2026-01-05,10\n`;
     // the import stops before its merge until the erasure has run or is waiting for it
-    let reached!: () => void;
-    const atMerge = new Promise<void>((resolve) => {
-      reached = resolve;
-    });
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const query = Client.prototype.query;
-    const spy = jest.spyOn(Client.prototype, 'query').mockImplementation(function (
-      this: Client,
-      ...args: unknown[]
-    ) {
-      if (typeof args[0] === 'string' && args[0].includes('INSERT INTO placement (placement_ref')) {
-        reached();
-        return gate.then(() => (query as (...a: unknown[]) => unknown).apply(this, args));
-      }
-      return (query as (...a: unknown[]) => unknown).apply(this, args);
-    } as typeof query);
+    const merge = holdStatement('INSERT INTO placement (placement_ref');
     try {
       const imported = importFile(db, admin, 'placements', { content: Buffer.from(file) });
-      await atMerge;
-      let erasureDone = false;
-      const erased = erasePupil(db.dataSource, admin, upn).finally(() => {
-        erasureDone = true;
-      });
-      for (;;) {
-        if (erasureDone) break;
-        const waiting = await db.dataSource.query(
-          `SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`,
-        );
-        if (waiting.length > 0) break;
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-      release();
+      await merge.reached;
+      const erased = erasePupil(db.dataSource, admin, upn);
+      await untilWaitingOrDone(db, erased);
+      merge.release();
       const result = await imported;
       expect(result).toMatchObject({ errors: [], inserted: 1, unchanged: 0 });
       expect((await erased).removed).toMatchObject({ pupil: 1, placement: 1 });
     } finally {
-      release();
-      spy.mockRestore();
+      merge.restore();
     }
     expect(await db.dataSource.query(`SELECT id FROM placement WHERE placement_ref = 'ERZ-RACE'`)).toEqual(
       [],
@@ -409,46 +380,17 @@ describe('pupilsPastRetention', () => {
       await f.pupil({ upn, laCode: '801' });
       await f.placement({ placementRef: 'DEL-RACE', upn, providerRef: 'P1', startDate: '2026-01-05' });
       const file = 'placement_ref,date,session,code\nDEL-RACE,2026-01-06,AM,/\n';
-      let reached!: () => void;
-      const atMerge = new Promise<void>((resolve) => {
-        reached = resolve;
-      });
-      let release!: () => void;
-      const gate = new Promise<void>((resolve) => {
-        release = resolve;
-      });
-      const query = Client.prototype.query;
-      const spy = jest.spyOn(Client.prototype, 'query').mockImplementation(function (
-        this: Client,
-        ...args: unknown[]
-      ) {
-        if (typeof args[0] === 'string' && args[0].includes('INSERT INTO attendance (placement_id')) {
-          reached();
-          return gate.then(() => (query as (...a: unknown[]) => unknown).apply(this, args));
-        }
-        return (query as (...a: unknown[]) => unknown).apply(this, args);
-      } as typeof query);
+      const merge = holdStatement('INSERT INTO attendance (placement_id');
       try {
         const imported = importFile(db, admin, 'attendance', { content: Buffer.from(file) });
-        await atMerge;
-        let deletionDone = false;
-        const deleted = new DeletionService(db.dataSource).deletePlacement(admin, 'DEL-RACE').finally(() => {
-          deletionDone = true;
-        });
-        for (;;) {
-          if (deletionDone) break;
-          const waiting = await db.dataSource.query(
-            `SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`,
-          );
-          if (waiting.length > 0) break;
-          await new Promise((resolve) => setTimeout(resolve, 20));
-        }
-        release();
+        await merge.reached;
+        const deleted = new DeletionService(db.dataSource).deletePlacement(admin, 'DEL-RACE');
+        await untilWaitingOrDone(db, deleted);
+        merge.release();
         expect(await imported).toMatchObject({ errors: [], inserted: 1 });
         await deleted;
       } finally {
-        release();
-        spy.mockRestore();
+        merge.restore();
       }
       expect(
         await db.dataSource.query(
