@@ -96,16 +96,21 @@ describe('when the hub received a record', () => {
     ).rejects.toThrow(/only an administrator may back-load/);
   });
 
+  /** ALP-000 registered, by a file imported with `opts`. */
+  const registerAlp000 = (opts: { knownAt?: Date; now?: Date }) =>
+    importFile(
+      db,
+      admin,
+      'providers',
+      { content: Buffer.from('provider_ref,registered\nALP-000,yes\n') },
+      opts,
+    );
+
   it('refuses a back-load older than what the hub already knows of the same records', async () => {
-    await expect(
-      importFile(
-        db,
-        admin,
-        'providers',
-        { content: Buffer.from('provider_ref,registered\nALP-000,yes\n') },
-        { knownAt: new Date('2025-01-01T00:00:00Z') },
-      ),
-    ).rejects.toMatchObject({ code: 'INGEST_HISTORY_ORDER', message: expect.stringMatching(/oldest first/) });
+    await expect(registerAlp000({ knownAt: new Date('2025-01-01T00:00:00Z') })).rejects.toMatchObject({
+      code: 'INGEST_HISTORY_ORDER',
+      message: expect.stringMatching(/oldest first/),
+    });
     const [p] = await db.dataSource.query(`SELECT registered FROM provider WHERE provider_ref = 'ALP-000'`);
     expect(p.registered).toBe(false);
   });
@@ -115,15 +120,7 @@ describe('when the hub received a record', () => {
     await db.dataSource.query(
       `UPDATE provider SET name = 'Changed meanwhile' WHERE provider_ref = 'ALP-000'`,
     );
-    await expect(
-      importFile(
-        db,
-        admin,
-        'providers',
-        { content: Buffer.from('provider_ref,registered\nALP-000,yes\n') },
-        { now: new Date(Date.now() - 60_000) },
-      ),
-    ).rejects.toMatchObject({
+    await expect(registerAlp000({ now: new Date(Date.now() - 60_000) })).rejects.toMatchObject({
       code: 'INGEST_CONFLICT',
       message: expect.stringMatching(/changed while the import ran.*import the file again/),
     });
