@@ -20,22 +20,33 @@ export interface Disclosure {
   count(n: number): Measure;
   /** A rate, mean or per-head figure over `denominator` people or records; null value when there are none. */
   rate(value: number | null, denominator: number): Measure;
+  /**
+   * The share `n / of` where `n` counts pupils or their placements: a rate, and also suppressed when
+   * `n` is a count the caller is not shown, which the share and its denominator would give back.
+   */
+  share(n: number, of: number): Measure;
+  /** The share `n / of` of records that are not people (targets, attendance records): a rate. */
+  recordShare(n: number, of: number): Measure;
 }
 
 export function disclosureFor(principal: Principal): Disclosure {
   const control = principal.aggregatesOnly;
+  const small = (n: number) => control && n >= 1 && n < SMALLEST_SHOWN_COUNT;
+  const rate = (value: number | null, denominator: number): Measure => {
+    const few = control && denominator < SMALLEST_SHOWN_DENOMINATOR;
+    const suppressed = few && value !== null;
+    return {
+      value: suppressed || denominator === 0 ? null : value,
+      // a small denominator is itself a small count, shown or not beside a value
+      denominator: few && denominator > 0 ? null : denominator,
+      suppressed,
+    };
+  };
   return {
-    count(n) {
-      const suppressed = control && n >= 1 && n < SMALLEST_SHOWN_COUNT;
-      return { value: suppressed ? null : n, denominator: null, suppressed };
-    },
-    rate(value, denominator) {
-      const suppressed = control && denominator < SMALLEST_SHOWN_DENOMINATOR && value !== null;
-      return {
-        value: suppressed || denominator === 0 ? null : value,
-        denominator: suppressed ? null : denominator,
-        suppressed,
-      };
-    },
+    count: (n) => ({ value: small(n) ? null : n, denominator: null, suppressed: small(n) }),
+    rate,
+    share: (n, of) =>
+      small(n) ? { value: null, denominator: null, suppressed: true } : rate(of > 0 ? n / of : null, of),
+    recordShare: (n, of) => rate(of > 0 ? n / of : null, of),
   };
 }

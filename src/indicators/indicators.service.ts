@@ -224,19 +224,18 @@ export function presentHeadline(f: HeadlineFigures, dc: Disclosure) {
   const leavers = destinations.reduce((n, d) => n + d.pupils, 0);
   const leaversIn = (activities: string[]) =>
     destinations.filter((d) => activities.includes(d.activity)).reduce((n, d) => n + d.pupils, 0);
-  const share = (n: number, of: number) => dc.rate(of > 0 ? n / of : null, of);
 
   const headline: Record<string, Measure> = {
     pupilsInAp: dc.count(total?.pupils ?? 0),
     activePlacements: dc.count(total?.placements ?? 0),
     attendanceRate: dc.rate(attendance?.attendance_rate ?? null, attending),
-    persistentAbsenceRate: share(attendance?.persistent ?? 0, attending),
-    severeAbsenceRate: share(attendance?.severe ?? 0, attending),
+    persistentAbsenceRate: dc.share(attendance?.persistent ?? 0, attending),
+    severeAbsenceRate: dc.share(attendance?.severe ?? 0, attending),
     placementLengthMeanDays: dc.rate(length.mean_days, length.placements),
     placementLengthMedianDays: dc.rate(length.median_days, length.placements),
     year11Leavers: dc.count(leavers),
-    positiveDestinationRate: share(leaversIn(POSITIVE_ACTIVITIES), leavers),
-    neetOrNotKnownRate: share(leaversIn(['neet', 'not_known']), leavers),
+    positiveDestinationRate: dc.share(leaversIn(POSITIVE_ACTIVITIES), leavers),
+    neetOrNotKnownRate: dc.share(leaversIn(['neet', 'not_known']), leavers),
   };
   const breakdowns = population
     .filter((p) => p.dimension !== 'all')
@@ -248,7 +247,7 @@ export function presentHeadline(f: HeadlineFigures, dc: Disclosure) {
     }));
   const destinationShares = ACTIVITIES.map((activity) => {
     const n = leaversIn([activity]);
-    return { activity, pupils: dc.count(n), share: share(n, leavers) };
+    return { activity, pupils: dc.count(n), share: dc.share(n, leavers) };
   });
   return { headline, breakdowns, destinations: destinationShares };
 }
@@ -307,7 +306,6 @@ function providerFigures(db: Queryable, scope: Scope, placementYear: PlacementYe
 
 /** The providers' indicators from their figures, with their compliance flags counted. */
 function providerIndicators(rows: ProviderRow[], dc: Disclosure, complianceFlags: Map<string, number>) {
-  const share = (n: number, of: number) => dc.rate(of > 0 ? n / of : null, of);
   return rows.map(
     (r): ProviderIndicators => ({
       providerRef: r.provider_ref,
@@ -315,9 +313,9 @@ function providerIndicators(rows: ProviderRow[], dc: Disclosure, complianceFlags
       pupils: dc.count(r.pupils),
       placements: dc.count(r.placements),
       attendanceRate: dc.rate(r.possible ? (r.attended ?? 0) / r.possible : null, r.attendance_pupils ?? 0),
-      targetsMetShare: share(r.targets_met, r.targets),
-      reintegrationOrProgressionShare: share(r.moved_on, r.ended),
-      destinationRate: share(r.positive, r.leavers),
+      targetsMetShare: dc.recordShare(r.targets_met, r.targets),
+      reintegrationOrProgressionShare: dc.share(r.moved_on, r.ended),
+      destinationRate: dc.share(r.positive, r.leavers),
       complianceFlags: dc.count(complianceFlags.get(r.provider_ref) ?? 0),
       costPerPupilWeekGbp: dc.rate(
         r.costed_pupils > 0 && r.weekly_cost_pence !== null

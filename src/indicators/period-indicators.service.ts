@@ -137,7 +137,6 @@ export async function computePeriodIndicators(
     attended: number;
   }>(db, authoritiesWall(laCodes), PERIOD_MONTHS_SQL, params, asOf);
   const dc = disclosureFor(principal);
-  const share = (n: number, of: number) => dc.rate(of > 0 ? n / of : null, of);
 
   const figures = (r: GroupRow): PeriodFigures => {
     const leavers = Object.values(r.destinations).reduce((n, v) => n + v, 0);
@@ -161,20 +160,20 @@ export async function computePeriodIndicators(
         placements: dc.count(r[type]),
       })),
       attendanceRate: dc.rate(r.attendance_rate, r.attendance_pupils),
-      persistentAbsenceRate: share(r.persistent, r.attendance_pupils),
-      targetsMetShare: share(r.targets_met, r.targets),
-      attendanceTargetsMetShare: share(r.attendance_met, r.attendance_targets),
+      persistentAbsenceRate: dc.share(r.persistent, r.attendance_pupils),
+      targetsMetShare: dc.recordShare(r.targets_met, r.targets),
+      attendanceTargetsMetShare: dc.recordShare(r.attendance_met, r.attendance_targets),
       placementsEnded: dc.count(r.ended),
-      reintegrationShare: share(r.reintegrated, r.ended),
-      reintegrationOrProgressionShare: share(r.moved_on, r.ended),
+      reintegrationShare: dc.share(r.reintegrated, r.ended),
+      reintegrationOrProgressionShare: dc.share(r.moved_on, r.ended),
       year11Leavers: dc.count(leavers),
       destinations: DESTINATION_ACTIVITIES.map((activity) => ({
         activity,
         pupils: dc.count(r.destinations[activity] ?? 0),
-        share: share(r.destinations[activity] ?? 0, leavers),
+        share: dc.share(r.destinations[activity] ?? 0, leavers),
       })),
-      positiveDestinationRate: share(leaversIn(POSITIVE_ACTIVITIES), leavers),
-      onTimeReportingShare: share(r.on_the_day, r.records),
+      positiveDestinationRate: dc.share(leaversIn(POSITIVE_ACTIVITIES), leavers),
+      onTimeReportingShare: dc.recordShare(r.on_the_day, r.records),
       // a total cost is about the placements, not people: shown unless it is the cost of 1 to 4 pupils
       costPence: dc.rate(r.costed_pupils > 0 ? r.cost_pence : null, r.costed_pupils),
       costPerPupilWeekPence: dc.rate(

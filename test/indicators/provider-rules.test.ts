@@ -1,9 +1,11 @@
+import { visibleFlags } from '../../src/auth/flag-scope';
 import { localAdministrator } from '../../src/auth/principal';
 import { Database } from '../../src/db/database';
 import { addDays } from '../../src/domain/dates';
 import { computeFlags } from '../../src/indicators/flags.service';
 import { updateSettings } from '../../src/settings/settings.service';
 import { createTestDatabase } from '../support/database';
+import { testPrincipal } from '../support/principals';
 import { World } from './support/world';
 
 const D = '2026-03-04';
@@ -103,6 +105,23 @@ describe('provider rules at their thresholds', () => {
   it('UNREGISTERED_SCHOOL_RISK: 5 compulsory-age pupils over 18 h, or one looked after', async () => {
     const flagged = await keys('UNREGISTERED_SCHOOL_RISK');
     expect(flagged).toEqual(['UNREG-5', 'UNREG-LA']);
+  });
+
+  it('UNREGISTERED_SCHOOL_RISK: tells an analyst and a school its small counts of children as fewer than 5', async () => {
+    const flags = await computeFlags(db.dataSource, admin, { asOf: D, codes: ['UNREGISTERED_SCHOOL_RISK'] });
+    const reason = (fs: { subjectKey: string; reason: string }[]) =>
+      fs.find((f) => f.subjectKey === 'UNREG-LA')?.reason ?? '';
+    expect(reason(flags)).toMatch(/, 1 looked after,/);
+    for (const who of [
+      testPrincipal('analyst', { name: 'an' }),
+      testPrincipal('school', { name: 'sch', schoolUrn: '900001' }),
+    ]) {
+      const told = reason(await visibleFlags(db.dataSource, who, flags));
+      expect(told).toMatch(/, fewer than 5 looked after,/);
+      expect(told).not.toMatch(/\b[1-4] (compulsory-age pupils|looked after|with an EHC plan)/);
+    }
+    const ownProvider = testPrincipal('provider', { name: 'pr', providerRef: 'UNREG-LA' });
+    expect(reason(await visibleFlags(db.dataSource, ownProvider, flags))).toBe(reason(flags));
   });
 
   it('UNREGISTERED_SCHOOL_RISK: the any_sen criterion of the authority asked about', async () => {

@@ -74,7 +74,7 @@ export async function loadProviderScorecard(
   const evidence = await service.evidenceOf(principal, [provider.id]);
   const visits = await service.visitsTo(principal, [provider.id]);
   // Flags with their reasons are rows; a caller who may see aggregates only gets the evidence instead.
-  const flags = principal.aggregatesOnly
+  const flags = asker.aggregatesOnly
     ? null
     : (
         await computeFlags(ds, principal, {
