@@ -113,6 +113,13 @@ function checkPlacement(p: Placement): void {
     throw badInput(`hours per week must be between 0 and ${MAX_HOURS}`, 'hoursPerWeek');
   if (p.schoolHoursPerWeek != null && (p.schoolHoursPerWeek < 0 || p.schoolHoursPerWeek > MAX_HOURS))
     throw badInput(`school hours per week must be between 0 and ${MAX_HOURS}`, 'schoolHoursPerWeek');
+  // stored to the hundredth: more would be rounded unseen, and the answer would not be what is stored
+  for (const [field, hours] of [
+    ['hoursPerWeek', p.hoursPerWeek],
+    ['schoolHoursPerWeek', p.schoolHoursPerWeek],
+  ] as const)
+    if (hours != null && Math.abs(Math.round(Number(hours) * 100) - Number(hours) * 100) > 1e-6)
+      throw badInput('hours have at most two decimals', field);
 }
 
 export class PlacementService {

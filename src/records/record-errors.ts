@@ -71,6 +71,9 @@ export function translateDbError(err: unknown): never {
         throw new RecordError('NOT_FOUND', `a referenced record does not exist`, field);
       case '22003':
         throw new RecordError('BAD_USER_INPUT', 'a number is out of range', field);
+      case '22007':
+      case '22008':
+        throw new RecordError('BAD_USER_INPUT', 'a date or time is out of range', field);
     }
   }
   throw err;

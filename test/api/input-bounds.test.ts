@@ -1,0 +1,54 @@
+import { localAdministrator } from '../../src/auth/principal';
+import { importFolder } from '../../src/ingest';
+import { expectGraphQLError, startTestApi, TestApi } from '../support/api-server';
+import { EXAMPLE } from '../support/example';
+
+/** Inputs the database would refuse or change unseen are refused by the API first, naming why. */
+let api: TestApi;
+
+beforeAll(async () => {
+  api = await startTestApi();
+  const results = await importFolder(api.db, localAdministrator(), EXAMPLE);
+  expect(results.flatMap((r) => r.errors)).toEqual([]);
+});
+afterAll(() => api.close());
+
+const CREATE_PLACEMENT = `mutation ($input: CreatePlacementInput!) { createPlacement(input: $input) { placementRef hoursPerWeek } }`;
+const placement = (over: Record<string, unknown>) => ({
+  placementRef: 'PL-BOUNDS',
+  upn: 'L802200025000',
+  providerRef: 'ALP-001',
+  type: 'PART_TIME',
+  startDate: '2026-09-07',
+  hoursPerWeek: 10,
+  sessions: ['MON_AM'],
+  ...over,
+});
+
+describe('dates', () => {
+  it('refuses a year the hub cannot record, in a variable and in the query, instead of failing inside', async () => {
+    const variable = await api.gql(CREATE_PLACEMENT, { input: placement({ startDate: '0000-01-01' }) });
+    expect(variable.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(variable.errors?.[0]?.message).toMatch(/the year is from 1900 to 2199/);
+    const literal = await api.gql('{ pupils(first: 1, activeAt: "0000-01-01") { totalCount } }');
+    expect(literal.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(literal.errors?.[0]?.message).toMatch(/the year is from 1900 to 2199/);
+    expect(
+      (await api.gql('{ pupils(first: 1, activeAt: "2026-03-02") { totalCount } }')).errors,
+    ).toBeUndefined();
+  });
+});
+
+describe('hours', () => {
+  it('refuses hours with more than two decimals rather than store them rounded', async () => {
+    for (const hoursPerWeek of [39.999, 0.001])
+      expectGraphQLError(
+        await api.gql(CREATE_PLACEMENT, { input: placement({ hoursPerWeek }) }),
+        'BAD_USER_INPUT',
+        /at most two decimals/,
+      );
+    const ok = await api.gql(CREATE_PLACEMENT, { input: placement({ hoursPerWeek: 12.25 }) });
+    expect(ok.errors).toBeUndefined();
+    expect(ok.data?.createPlacement).toEqual({ placementRef: 'PL-BOUNDS', hoursPerWeek: 12.25 });
+  });
+});
