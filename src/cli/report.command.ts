@@ -78,8 +78,9 @@ export function registerReport(program: Command): void {
       if (!kind) {
         const out = opts.out ?? 'alp-hub-report.xlsx';
         await withDatabase(async (db) => {
-          const book = await buildReportWorkbook(db, cliOperator(), opts);
-          await book.xlsx.writeFile(out);
+          await buildReportWorkbook(db, cliOperator(), opts, async (book) =>
+            writeWhole(out, Buffer.from(await book.xlsx.writeBuffer())),
+          );
           console.log(`wrote ${out}`);
         });
         return;
@@ -111,7 +112,11 @@ export function registerReport(program: Command): void {
           const data = await renderReport(doc, format, { table: opts.table });
           bar.step('writing');
           await writeWhole(out, data);
-          await auditReport(db, who, { ...req, format }, doc);
+          // a report on disk that names children is never left without its audit row
+          await auditReport(db, who, { ...req, format }, doc).catch(async (err) => {
+            await rm(out, { force: true });
+            throw err;
+          });
           bar.step('done');
         });
       } finally {

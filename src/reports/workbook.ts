@@ -32,11 +32,14 @@ function sheet(
  * The indicators of one authority (or all the caller may see) at a date as a workbook a governor or
  * officer can open: headline figures, flag counts, breakdowns, providers, the weekly attendance chart,
  * and (for callers who may see rows) every flag with its reason. Headers come from the registries.
+ * `deliver` writes it where it goes; the export is audited once that has succeeded, so the trail never
+ * holds an export that did not happen.
  */
 export async function buildReportWorkbook(
   db: Database,
   principal: Principal,
   query: DashboardQuery,
+  deliver: (book: ExcelJS.Workbook) => Promise<void> = async () => undefined,
 ): Promise<ExcelJS.Workbook> {
   const asOf = query.asOf || londonToday();
   const authority = query.authority || null;
@@ -125,6 +128,7 @@ export async function buildReportWorkbook(
   });
   chart.addImage(image, { tl: { col: 0, row: 0 }, ext: { width: 900, height: 360 } });
 
+  let named: string[] | null = null;
   if (!principal.aggregatesOnly) {
     const list = sheet(book, 'Flags', [
       { header: 'Code', key: 'code', width: 30 },
@@ -142,15 +146,16 @@ export async function buildReportWorkbook(
         authorities: f.authorities.join(' '),
       });
     }
+    named = flags.filter((f) => f.subjectType !== 'provider').map((f) => `${f.subjectType}:${f.subjectKey}`);
+  }
+  await deliver(book);
+  if (named)
     await recordAudit(db.dataSource, principal, {
       action: 'export',
       operation: 'report workbook',
       subjectKind: 'flag',
-      subjects: flags
-        .filter((f) => f.subjectType !== 'provider')
-        .map((f) => `${f.subjectType}:${f.subjectKey}`),
+      subjects: named,
       detail: { asOf, authority },
     });
-  }
   return book;
 }

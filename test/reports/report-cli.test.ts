@@ -129,4 +129,25 @@ describe('alp-hub report <kind>', () => {
     expect(badFormat.stderr).toMatch(/--format must be one of pdf, html, xlsx, csv/);
     expect(existsSync(out)).toBe(false);
   });
+
+  it('audits a workbook only once it is written', async () => {
+    const exports = async () =>
+      (await cli.run('audit', '--csv')).stdout
+        .split('\n')
+        .filter((l) => l.includes(',export,report workbook,')).length;
+    const before = await exports();
+    const nowhere = await cli.run(
+      'report',
+      '--as-of',
+      '2026-11-03',
+      '--out',
+      path.join(dir, 'no/such/dir/x.xlsx'),
+    );
+    expect(nowhere.exitCode).not.toBe(0);
+    expect(await exports()).toBe(before);
+    const written = path.join(dir, 'book.xlsx');
+    expect((await cli.run('report', '--as-of', '2026-11-03', '--out', written)).exitCode).toBe(0);
+    expect(existsSync(written)).toBe(true);
+    expect(await exports()).toBe(before + 1);
+  });
 });
