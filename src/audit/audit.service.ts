@@ -3,6 +3,7 @@ import { requireAdmin } from '../auth/policy';
 import type { Principal } from '../auth/principal';
 import type { TransactionSql } from '../history/change-context';
 import type { Queryable } from '../indicators/queryable';
+import { badInput } from '../records/record-errors';
 
 export type AuditAction =
   | 'read'
@@ -172,6 +173,9 @@ async function writeWaiting(ds: DataSource, q: { waiting: Waiting[]; writing: bo
   }
 }
 
+/** The most rows one reading of the audit returns. */
+export const MAX_AUDIT_ROWS = 100_000;
+
 export interface AuditQuery {
   since?: string | null;
   until?: string | null;
@@ -200,8 +204,22 @@ export interface AuditEvent {
 }
 
 /** Audit rows, newest first; administrators only. Reading the audit is itself audited. */
+/** A bound of the audit's period: a date or an ISO 8601 time, refused by name otherwise. */
+function instant(value: string | null | undefined, field: 'since' | 'until'): number | null {
+  if (value == null) return null;
+  const ms = /^\d{4}-\d{2}-\d{2}([T ].*)?$/.test(value) ? Date.parse(value) : Number.NaN;
+  if (Number.isNaN(ms)) throw badInput(`${field} must be a date YYYY-MM-DD or an ISO 8601 time`, field);
+  return ms;
+}
+
 export async function listAudit(db: Queryable, caller: Principal, q: AuditQuery): Promise<AuditEvent[]> {
   requireAdmin(caller);
+  const since = instant(q.since, 'since');
+  const until = instant(q.until, 'until');
+  if (since !== null && until !== null && since > until)
+    throw badInput(`since ${q.since} is after until ${q.until}`, 'until');
+  if (q.limit != null && !(Number.isInteger(q.limit) && q.limit >= 1 && q.limit <= MAX_AUDIT_ROWS))
+    throw badInput(`limit is a whole number from 1 to ${MAX_AUDIT_ROWS}`, 'limit');
   const rows: (Omit<AuditEvent, 'id' | 'at'> & { id: string; at: Date })[] = await db.query(
     `SELECT id::text AS id, at, actor, role, action, operation, subject_kind AS "subjectKind", subjects,
             subject_count AS "subjectCount", before, after, address, client, detail

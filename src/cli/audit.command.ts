@@ -58,7 +58,7 @@ export function registerAudit(program: Command): void {
             until: opts.until,
             user: opts.user,
             subject: opts.pupil,
-            limit: Math.max(1, Math.min(100_000, Number(opts.limit) || 1000)),
+            limit: Number(opts.limit),
           }),
         );
         if (opts.csv) {

@@ -94,6 +94,8 @@ export async function attendanceHistory(
   for (const [name, value] of Object.entries(filter))
     if (value != null && !isIsoDate(value))
       throw new IngestError('INGEST_BAD_REQUEST', `${name} must be a date YYYY-MM-DD`, name);
+  if (filter.from && filter.to && filter.from > filter.to)
+    throw new IngestError('INGEST_BAD_REQUEST', `from ${filter.from} is after to ${filter.to}`, 'to');
   // the placement as the caller reads it: one outside their scope does not exist, as an absent one
   const scope = positional(placementScope(principal, 'placement', 'pupil'), 1);
   const found: { id: number }[] = await behindWall(db.dataSource, rowWall(principal), (m) =>

@@ -122,6 +122,17 @@ describe('alp-hub users, tokens and audit', () => {
     expect(lines.some((l) => /,os:[^,]+,admin,user,users\.add,user,1,jo\.bloggs,/.test(l))).toBe(true);
     expect(lines.some((l) => /,token,tokens\.revoke,/.test(l))).toBe(true);
     expect(lines.some((l) => /,import,import,pupils,/.test(l))).toBe(true);
+    for (const [args, message] of [
+      [['--since', 'foo'], /since must be a date YYYY-MM-DD or an ISO 8601 time/],
+      [['--since', '2026-13-01'], /since must be a date/],
+      [['--since', '2026-11-02', '--until', '2026-11-01'], /since 2026-11-02 is after until 2026-11-01/],
+      [['--limit', 'abc'], /limit is a whole number from 1 to 100000/],
+      [['--limit', '0'], /limit is a whole number/],
+    ] as const) {
+      const bad = await cli.run('audit', ...args);
+      expect(bad.exitCode).not.toBe(0);
+      expect(bad.stderr).toMatch(message);
+    }
     const mine = await cli.run('audit', '--user', 'nobody-at-all');
     expect(mine.stdout.split('\n')).toHaveLength(2); // the table's header and rule only
   });

@@ -78,6 +78,9 @@ describe('attendance versions, corrections and history', () => {
       'I',
     ]);
     expect(await attendanceHistory(db, admin, 'PL-1', { asOf: '2026-01-05' })).toEqual([]);
+    await expect(
+      attendanceHistory(db, admin, 'PL-1', { from: '2026-05-01', to: '2026-01-01' }),
+    ).rejects.toThrow(/from 2026-05-01 is after to 2026-01-01/);
     const [stored] = await db.dataSource.query(
       `SELECT first_recorded_on, recorded_on FROM attendance WHERE superseded_at IS NULL`,
     );
