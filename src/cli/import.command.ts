@@ -1,6 +1,6 @@
 import { stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import type { Principal } from '../auth/principal';
 import { Database } from '../db/database';
 import { databaseFailure, describeFailure } from '../db/db-failure';
@@ -36,7 +36,12 @@ export function registerImport(program: Command): void {
     )
     .argument('<path>', 'a folder, or one .csv or .xlsx file')
     .option('--kind <kind>', `the kind of a single file: ${IMPORT_KINDS.join(', ')} (default: from its name)`)
-    .option('--format <format>', 'csv or xlsx (default: from the file name)')
+    .addOption(
+      new Option('--format <format>', 'csv or xlsx (default: from the file name); a file only').choices([
+        'csv',
+        'xlsx',
+      ]),
+    )
     .option(
       '--known-at <timestamp>',
       'back-load history (administrators): the records are known from this past time, attendance rows from their own recorded_at',
@@ -99,6 +104,11 @@ export async function runImport(
     const isFolder = (await stat(target).catch(() => null))?.isDirectory() ?? false;
     if (isFolder) {
       if (opts.kind) throw new IngestError('INGEST_BAD_REQUEST', '--kind is for one file, not a folder');
+      if (opts.format)
+        throw new IngestError(
+          'INGEST_BAD_REQUEST',
+          '--format is for one file; a folder is read by its file names',
+        );
       let rejected: { file: string; result: ImportResult } | undefined;
       const results = await importFolder(db, principal, target, {
         knownAt,

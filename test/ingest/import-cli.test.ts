@@ -103,5 +103,11 @@ describe('alp-hub import', () => {
     const unnamed = await cli.run('import', path.join(dir, 'new-pupils.csv'));
     expect(unnamed.exitCode).toBe(1);
     expect(unnamed.stderr).toContain('cannot tell the kind of new-pupils.csv');
+    const pdf = await cli.run('import', file, '--format', 'pdf');
+    expect(pdf.exitCode).not.toBe(0);
+    expect(pdf.stderr).toMatch(/Allowed choices are csv, xlsx/);
+    const folder = await cli.run('import', dir, '--format', 'csv');
+    expect(folder.exitCode).toBe(1);
+    expect(folder.stderr).toContain('--format is for one file');
   });
 });

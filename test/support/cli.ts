@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Command } from 'commander';
 import { buildProgram } from '../../src/cli/main';
 import { createScratchDatabase, ScratchDatabase } from '../../src/db/scratch-database';
 
@@ -49,8 +50,14 @@ export async function createCliEnvironment(
       const error = jest.spyOn(console, 'error').mockImplementation((...a) => void err.push(a.join(' ')));
       let exitCode = 0;
       try {
-        const program = buildProgram().exitOverride();
-        program.configureOutput({ writeOut: (s) => out.push(s), writeErr: (s) => err.push(s) });
+        const program = buildProgram();
+        // every command, not only the program: commander's own refusals (a bad --format choice) throw
+        // here instead of ending the test's process
+        const quiet = (c: Command): void => {
+          c.exitOverride().configureOutput({ writeOut: (s) => out.push(s), writeErr: (s) => err.push(s) });
+          for (const sub of c.commands) quiet(sub);
+        };
+        quiet(program);
         await program.parseAsync(['node', 'alp-hub', ...args]);
         exitCode = Number(process.exitCode ?? 0);
       } catch (e) {
