@@ -1,8 +1,8 @@
-import { IsOptional, Length, Matches } from 'class-validator';
+import { IsOptional, Matches } from 'class-validator';
 import { ArgsType, Field, InputType } from 'type-graphql';
 import { PageArgs } from './connection.types';
 import { SchoolTypeEnum } from './enums';
-import { LA_CODE, LA_CODE_MESSAGE, NotNullWhenGiven, URN, URN_MESSAGE } from './validators';
+import { LA_CODE, LA_CODE_MESSAGE, NotNullWhenGiven, Trimmed, URN, URN_MESSAGE } from './validators';
 
 @InputType({ description: 'A new local authority.' })
 export class CreateAuthorityInput {
@@ -11,7 +11,7 @@ export class CreateAuthorityInput {
   laCode: string;
 
   @Field()
-  @Length(1, 200)
+  @Trimmed(200)
   name: string;
 }
 
@@ -19,7 +19,7 @@ export class CreateAuthorityInput {
 export class UpdateAuthorityInput {
   @Field({ nullable: true })
   @NotNullWhenGiven()
-  @Length(1, 200)
+  @Trimmed(200)
   name?: string;
 }
 
@@ -41,7 +41,7 @@ export class CreateSchoolInput {
   urn: string;
 
   @Field()
-  @Length(1, 200)
+  @Trimmed(200)
   name: string;
 
   @Field({ description: 'LA code of the authority the school belongs to.' })
@@ -53,7 +53,7 @@ export class CreateSchoolInput {
 
   @Field(() => String, { nullable: true })
   @IsOptional()
-  @Length(1, 100)
+  @Trimmed(100)
   phase?: string | null;
 }
 
@@ -63,7 +63,7 @@ export class CreateSchoolInput {
 export class UpdateSchoolInput {
   @Field({ nullable: true })
   @NotNullWhenGiven()
-  @Length(1, 200)
+  @Trimmed(200)
   name?: string;
 
   @Field({ nullable: true, description: 'Move the school to another authority (LA code).' })
@@ -77,6 +77,6 @@ export class UpdateSchoolInput {
 
   @Field(() => String, { nullable: true })
   @IsOptional()
-  @Length(1, 100)
+  @Trimmed(100)
   phase?: string | null;
 }

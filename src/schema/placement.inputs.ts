@@ -1,4 +1,4 @@
-import { ArrayUnique, IsOptional, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ArrayUnique, IsOptional, Matches, Max, MaxLength, Min } from 'class-validator';
 import { ArgsType, Field, Float, InputType, Int } from 'type-graphql';
 import {
   EndReasonEnum,
@@ -12,7 +12,15 @@ import {
 } from './enums';
 import { PupilAttributeArgs } from './pupil.inputs';
 import { LocalDate, NonNegativeInt, UpnScalar } from './scalars';
-import { LA_CODE, LA_CODE_MESSAGE, NotNullWhenGiven, URN, URN_MESSAGE } from './validators';
+import {
+  LA_CODE,
+  LA_CODE_MESSAGE,
+  NotBlank,
+  NotNullWhenGiven,
+  Trimmed,
+  URN,
+  URN_MESSAGE,
+} from './validators';
 
 @ArgsType()
 export class PlacementsArgs extends PupilAttributeArgs {
@@ -28,7 +36,7 @@ export class PlacementsArgs extends PupilAttributeArgs {
 
   @Field(() => String, { nullable: true, description: 'Provider reference.' })
   @IsOptional()
-  @Length(1, 50)
+  @Trimmed(50)
   provider?: string | null;
 
   @Field(() => UpnScalar, { nullable: true, description: "The pupil's UPN." })
@@ -144,14 +152,14 @@ class PlacementFieldsInput {
 @InputType({ description: 'A new placement. References are natural keys (UPN, provider reference, URN).' })
 export class CreatePlacementInput extends PlacementFieldsInput {
   @Field()
-  @Length(1, 50)
+  @Trimmed(50)
   placementRef: string;
 
   @Field(() => UpnScalar)
   upn: string;
 
   @Field()
-  @Length(1, 50)
+  @Trimmed(50)
   providerRef: string;
 
   @Field(() => PlacementTypeEnum)
@@ -176,7 +184,7 @@ export class UpdatePlacementInput extends PlacementFieldsInput {
 
   @Field({ nullable: true })
   @NotNullWhenGiven()
-  @Length(1, 50)
+  @Trimmed(50)
   providerRef?: string;
 
   @Field(() => PlacementTypeEnum, { nullable: true })
@@ -216,18 +224,18 @@ class TargetFieldsInput {
 @InputType({ description: 'A target of a placement (one per placement and target reference).' })
 export class CreateTargetInput extends TargetFieldsInput {
   @Field()
-  @Length(1, 50)
+  @Trimmed(50)
   placementRef: string;
 
   @Field()
-  @Length(1, 50)
+  @Trimmed(50)
   targetRef: string;
 
   @Field(() => TargetKindEnum)
   kind: TargetKindEnum;
 
   @Field()
-  @Length(1, 2000)
+  @NotBlank(2000)
   description: string;
 }
 
@@ -239,7 +247,7 @@ export class UpdateTargetInput extends TargetFieldsInput {
 
   @Field({ nullable: true })
   @NotNullWhenGiven()
-  @Length(1, 2000)
+  @NotBlank(2000)
   description?: string;
 }
 
@@ -270,7 +278,7 @@ class ReviewFieldsInput {
 @InputType({ description: 'A review of a placement (one per placement and date).' })
 export class CreateReviewInput extends ReviewFieldsInput {
   @Field()
-  @Length(1, 50)
+  @Trimmed(50)
   placementRef: string;
 
   @Field(() => LocalDate)

@@ -1,4 +1,4 @@
-import { IsOptional, Length, Matches, MaxLength } from 'class-validator';
+import { IsOptional, Matches, MaxLength } from 'class-validator';
 import { ArgsType, Field, InputType } from 'type-graphql';
 import { PageArgs } from './connection.types';
 import {
@@ -9,7 +9,7 @@ import {
   VisitorEnum,
 } from './enums';
 import { LocalDate, NonNegativeInt } from './scalars';
-import { NotNullWhenGiven, URN, URN_MESSAGE } from './validators';
+import { NotNullWhenGiven, Trimmed, URN, URN_MESSAGE } from './validators';
 
 @ArgsType()
 export class ProvidersArgs extends PageArgs {
@@ -86,11 +86,11 @@ class ProviderFieldsInput {
 @InputType({ description: 'A new provider.' })
 export class CreateProviderInput extends ProviderFieldsInput {
   @Field()
-  @Length(1, 50)
+  @Trimmed(50)
   providerRef: string;
 
   @Field()
-  @Length(1, 200)
+  @Trimmed(200)
   name: string;
 
   @Field()
@@ -106,7 +106,7 @@ export class CreateProviderInput extends ProviderFieldsInput {
 export class UpdateProviderInput extends ProviderFieldsInput {
   @Field({ nullable: true })
   @NotNullWhenGiven()
-  @Length(1, 200)
+  @Trimmed(200)
   name?: string;
 
   @Field({ nullable: true })
@@ -149,7 +149,7 @@ class EvidenceFieldsInput {
 @InputType({ description: 'A compliance evidence item for a provider (one per provider and item).' })
 export class CreateProviderEvidenceInput extends EvidenceFieldsInput {
   @Field()
-  @Length(1, 50)
+  @Trimmed(50)
   providerRef: string;
 
   @Field(() => EvidenceItemEnum)
@@ -189,7 +189,7 @@ class VisitFieldsInput {
 @InputType({ description: 'A visit to a provider (one per provider, date and visitor).' })
 export class CreateProviderVisitInput extends VisitFieldsInput {
   @Field()
-  @Length(1, 50)
+  @Trimmed(50)
   providerRef: string;
 
   @Field(() => LocalDate)

@@ -1,9 +1,9 @@
-import { IsOptional, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsOptional, Matches, Max, MaxLength, Min } from 'class-validator';
 import { ArgsType, Field, InputType, Int } from 'type-graphql';
 import { PageArgs } from './connection.types';
 import { DestinationActivityEnum, GenderEnum, KeyStageEnum, SenStatusEnum } from './enums';
 import { LocalDate, UpnScalar } from './scalars';
-import { LA_CODE, LA_CODE_MESSAGE, NotNullWhenGiven, URN, URN_MESSAGE } from './validators';
+import { LA_CODE, LA_CODE_MESSAGE, NotNullWhenGiven, Trimmed, URN, URN_MESSAGE } from './validators';
 
 /** Filters on the pupil's own attributes, shared by the pupil and placement lists. */
 @ArgsType()
@@ -53,7 +53,7 @@ export class PupilsArgs extends PupilAttributeArgs {
     description: 'Provider reference: pupils with a placement there (active on `activeAt` when given).',
   })
   @IsOptional()
-  @Length(1, 50)
+  @Trimmed(50)
   provider?: string | null;
 
   @Field(() => LocalDate, {
@@ -100,11 +100,11 @@ export class CreatePupilInput extends PupilFieldsInput {
   upn: string;
 
   @Field()
-  @Length(1, 100)
+  @Trimmed(100)
   firstName: string;
 
   @Field()
-  @Length(1, 100)
+  @Trimmed(100)
   lastName: string;
 
   @Field(() => LocalDate)
@@ -121,12 +121,12 @@ export class CreatePupilInput extends PupilFieldsInput {
 export class UpdatePupilInput extends PupilFieldsInput {
   @Field({ nullable: true })
   @NotNullWhenGiven()
-  @Length(1, 100)
+  @Trimmed(100)
   firstName?: string;
 
   @Field({ nullable: true })
   @NotNullWhenGiven()
-  @Length(1, 100)
+  @Trimmed(100)
   lastName?: string;
 
   @Field(() => LocalDate, { nullable: true })

@@ -52,3 +52,28 @@ describe('hours', () => {
     expect(ok.data?.createPlacement).toEqual({ placementRef: 'PL-BOUNDS', hoursPerWeek: 12.25 });
   });
 });
+
+describe('text', () => {
+  it('refuses blank names and references with spaces at either end, which no file could name', async () => {
+    const provider = (providerRef: string, name: string) =>
+      api.gql(
+        `mutation ($ref: String!, $name: String!) { createProvider(input: { providerRef: $ref, name: $name, onFramework: true, registered: false }) { providerRef } }`,
+        { ref: providerRef, name },
+      );
+    for (const [ref, name] of [
+      ['ALP-SPACE ', 'Spaced'],
+      [' ', 'Blank ref'],
+      ['ALP-BLANK', '   '],
+    ])
+      expectGraphQLError(
+        await provider(ref, name),
+        'BAD_USER_INPUT',
+        /must not be blank or begin or end with a space/,
+      );
+    expect((await provider('ALP-NEW', 'A new provider')).errors).toBeUndefined();
+    const target = await api.gql(
+      `mutation { createTarget(input: { placementRef: "PL-0001", targetRef: "T-BLANK", description: "   ", kind: ACADEMIC }) { targetRef } }`,
+    );
+    expectGraphQLError(target, 'BAD_USER_INPUT', /must not be blank/);
+  });
+});
