@@ -10,13 +10,14 @@ import {
 } from '../auth/policy';
 import { Principal } from '../auth/principal';
 import { underWall, Walled } from '../auth/row-wall';
+import { londonToday } from '../domain/dates';
 import { Destination, Pupil } from '../entities';
 import { DestinationActivity } from '../entities/destination.entity';
 import { Gender, SenStatus } from '../entities/pupil.entity';
 import { saveAudited, snapshot } from './audited-save';
 import { Page, PageRequest, pageOf } from './page';
 import { activeAtSql, applyPupilFilters, PupilAttributeFilter } from './pupil-filters';
-import { notFound, RecordError } from './record-errors';
+import { badInput, notFound, RecordError } from './record-errors';
 import { applyPatch, authorityByLaCode, schoolByUrn } from './references';
 
 export interface PupilFilter extends PupilAttributeFilter {
@@ -137,6 +138,12 @@ export class PupilService {
   }
 
   /** Where a pupil is put (authority, school roll) must be inside the caller's scope too. */
+  /** A date of birth is a day that has come (a file's is checked the same way). */
+  private checkBirth(dateOfBirth: string | undefined): void {
+    if (dateOfBirth !== undefined && dateOfBirth > londonToday())
+      throw badInput(`the date of birth ${dateOfBirth} is in the future`, 'dateOfBirth');
+  }
+
   private checkPlace(
     caller: Principal,
     laCode: string | undefined,
@@ -148,6 +155,7 @@ export class PupilService {
 
   async create(caller: Principal, input: PupilCreate): Promise<Pupil> {
     requireWriter(caller, 'pupil');
+    this.checkBirth(input.dateOfBirth);
     this.checkPlace(
       caller,
       input.laCode,
@@ -164,6 +172,7 @@ export class PupilService {
 
   async update(caller: Principal, upn: string, patch: PupilUpdate): Promise<Pupil> {
     const pupil = await this.writable(caller, upn);
+    this.checkBirth(patch.dateOfBirth);
     this.checkPlace(caller, patch.laCode, patch.schoolUrn);
     const before = snapshot(pupil);
     const refs = await this.references(patch);

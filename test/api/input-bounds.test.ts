@@ -37,6 +37,21 @@ describe('dates', () => {
       (await api.gql('{ pupils(first: 1, activeAt: "2026-03-02") { totalCount } }')).errors,
     ).toBeUndefined();
   });
+
+  it('refuses a date of birth in the future, through the API and in a file', async () => {
+    const res = await api.gql(
+      `mutation { createPupil(input: { upn: "L802200025000", firstName: "Ada", lastName: "Later", dateOfBirth: "2199-01-01", laCode: "802" }) { upn } }`,
+    );
+    expectGraphQLError(res, 'BAD_USER_INPUT', /date of birth 2199-01-01 is in the future/);
+    const file = await api.gql(
+      `mutation ($c: String!) { importFile(kind: PUPILS, filename: "p.csv", content: $c) { inserted errors { line column reason } } }`,
+      { c: 'upn,first_name,last_name,date_of_birth,la_code\nL802200025000,Ada,Later,2199-01-01,802\n' },
+    );
+    expect(file.data?.importFile).toEqual({
+      inserted: 0,
+      errors: [{ line: 2, column: 'date_of_birth', reason: 'the date of birth 2199-01-01 is in the future' }],
+    });
+  });
 });
 
 describe('hours', () => {

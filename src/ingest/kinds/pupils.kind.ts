@@ -40,6 +40,9 @@ export const PUPILS: KindDefinition = {
   checks: [
     missingReference('la_code', 'authority', 'SELECT 1 FROM authority a WHERE a.la_code = s.la_code'),
     missingReference('school_urn', 'school', 'SELECT 1 FROM school sc WHERE sc.urn = s.school_urn'),
+    `SELECT s.line, 'date_of_birth' AS column, s.date_of_birth::text AS value,
+       'the date of birth ' || s.date_of_birth || ' is in the future' AS reason
+     FROM ingest_stage s WHERE s.date_of_birth > (now() AT TIME ZONE 'Europe/London')::date`,
   ],
   merge: [
     `WITH upserted AS (
