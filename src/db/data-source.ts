@@ -14,6 +14,8 @@ export interface DataSourceOptions {
   acquireTimeoutMs?: number;
   /** The server cancels any statement running longer (PostgreSQL's statement_timeout); 0 is none. */
   statementTimeoutMs?: number;
+  /** Idle connections stay open (the embedded database). */
+  keepConnections?: boolean;
 }
 
 /**
@@ -37,6 +39,9 @@ export function createDataSource(opts: DataSourceOptions): DataSource {
     logger: opts.logger,
     extra: {
       max: opts.poolSize ?? 10,
+      // the embedded database is one session: its one connection stays open rather than close when
+      // idle and come back to a session still holding what the last one prepared
+      ...(opts.keepConnections ? { idleTimeoutMillis: 0 } : {}),
       ...(opts.acquireTimeoutMs ? { connectionTimeoutMillis: opts.acquireTimeoutMs } : {}),
       ...(opts.statementTimeoutMs ? { statement_timeout: opts.statementTimeoutMs } : {}),
       ...(opts.sessionSettings && {

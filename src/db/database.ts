@@ -86,6 +86,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   const dataSource = createDataSource({
     url,
     poolSize: embeddedServer ? 1 : (opts.limits?.poolSize ?? 10),
+    keepConnections: Boolean(embeddedServer),
     acquireTimeoutMs: opts.limits?.acquireTimeoutMs,
     statementTimeoutMs: embeddedServer ? undefined : opts.limits?.statementTimeoutMs,
     logger: opts.logger,
