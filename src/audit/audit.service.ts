@@ -34,6 +34,14 @@ export interface AuditEntry {
   detail?: unknown;
 }
 
+/**
+ * The subject a flag is audited by: `pupil:<upn>` or `placement:<ref>`; none for a provider's flag,
+ * which names no child.
+ */
+export function flagSubject(f: { subjectType: string; subjectKey: string }): string | null {
+  return f.subjectType === 'provider' ? null : `${f.subjectType}:${f.subjectKey}`;
+}
+
 /** The subjects listed on one row; the count says how many there were in all. */
 const MAX_SUBJECTS = 5_000;
 
@@ -203,7 +211,6 @@ export interface AuditEvent {
   detail: unknown;
 }
 
-/** Audit rows, newest first; administrators only. Reading the audit is itself audited. */
 /** A bound of the audit's period: a date or an ISO 8601 time, refused by name otherwise. */
 function instant(value: string | null | undefined, field: 'since' | 'until'): number | null {
   if (value == null) return null;
@@ -212,6 +219,7 @@ function instant(value: string | null | undefined, field: 'since' | 'until'): nu
   return ms;
 }
 
+/** Audit rows, newest first; administrators only. Reading the audit is itself audited. */
 export async function listAudit(db: Queryable, caller: Principal, q: AuditQuery): Promise<AuditEvent[]> {
   requireAdmin(caller);
   const since = instant(q.since, 'since');

@@ -2,7 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { defaultFieldResolver, GraphQLSchema, isObjectType } from 'graphql';
 import { logger } from '../logger';
 import type { Context } from '../server/context';
-import { recordReadAudits } from './audit.service';
+import { flagSubject, recordReadAudits } from './audit.service';
 
 /**
  * The object types that carry pupil-level data, and the key that names each one's subject. Every
@@ -14,7 +14,7 @@ const SUBJECT_OF: Record<string, { kind: string; key: (source: Record<string, un
   Placement: { kind: 'placement', key: (s) => s.placementRef },
   Flag: {
     kind: 'flag',
-    key: (s) => (s.subjectType === 'provider' ? null : `${s.subjectType}:${s.subjectKey}`),
+    key: (s) => flagSubject(s as { subjectType: string; subjectKey: string }),
   },
   AttendanceVersion: { kind: 'attendance', key: (s) => s.placementRef },
 };

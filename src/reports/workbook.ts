@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { recordAudit } from '../audit/audit.service';
+import { flagSubject, recordAudit } from '../audit/audit.service';
 import type { Principal } from '../auth/principal';
 import type { Database } from '../db/database';
 import { londonToday } from '../domain/dates';
@@ -146,7 +146,7 @@ export async function buildReportWorkbook(
         authorities: f.authorities.join(' '),
       });
     }
-    named = flags.filter((f) => f.subjectType !== 'provider').map((f) => `${f.subjectType}:${f.subjectKey}`);
+    named = flags.flatMap((f) => flagSubject(f) ?? []);
   }
   await deliver(book);
   if (named)

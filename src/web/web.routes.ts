@@ -1,5 +1,5 @@
 import { Request, Response, Router } from 'express';
-import { recordReadAudits } from '../audit/audit.service';
+import { flagSubject, recordReadAudits } from '../audit/audit.service';
 import { visibleFlags } from '../auth/flag-scope';
 import type { Principal } from '../auth/principal';
 import type { Database } from '../db/database';
@@ -82,9 +82,7 @@ interface Shown {
  * subject shown, written before the page is sent, as GraphQL's read audit is.
  */
 function auditShown(ds: Database['dataSource'], req: Request, principal: Principal, shown: Shown) {
-  const flags = (shown.flag ?? [])
-    .filter((f) => f.subjectType !== 'provider')
-    .map((f) => `${f.subjectType}:${f.subjectKey}`);
+  const flags = (shown.flag ?? []).flatMap((f) => flagSubject(f) ?? []);
   const kinds: [string, Iterable<string>][] = [
     ['pupil', shown.pupil ?? []],
     ['placement', shown.placement ?? []],
