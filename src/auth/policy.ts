@@ -268,6 +268,23 @@ export async function requireSchoolMayChange(
   );
 }
 
+/**
+ * Fails unless the caller may change this placement's record or plan: NOT_FOUND outside its read
+ * scope (as for a reference the hub does not hold), FORBIDDEN for a school that did not commission it.
+ */
+export async function requirePlacementChangeable(
+  db: Queryable,
+  p: Principal,
+  placement: { id: number; placementRef: string; commissionerSchoolId: number | null },
+): Promise<void> {
+  await requirePlacementInScope(db, p, placement.id, placement.placementRef);
+  await requireSchoolMayChange(db, p, {
+    kind: 'placement',
+    key: placement.placementRef,
+    schoolId: placement.commissionerSchoolId,
+  });
+}
+
 /** A school records its own visits; the authority's (which decide MONITORING_VISIT_OVERDUE) are the authority's. */
 export function requireVisitor(p: Principal, visitor: 'la' | 'school'): void {
   if (p.role === 'school' && visitor !== 'school')

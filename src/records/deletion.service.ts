@@ -5,6 +5,7 @@ import {
   positional,
   pupilScope,
   requireAuthority,
+  requirePlacementChangeable,
   requirePlacementInScope,
   requirePupilInScope,
   requireSchoolMayChange,
@@ -90,12 +91,7 @@ export class DeletionService {
       .getOne();
     if (!found) throw notFound('placement', placementRef, 'placementRef');
     // the lock needs the owner's role; the row-level wall checks the same scope a second time
-    await requirePlacementInScope(m, caller, found.id, placementRef);
-    await requireSchoolMayChange(m, caller, {
-      kind: 'placement',
-      key: placementRef,
-      schoolId: found.commissionerSchoolId,
-    });
+    await requirePlacementChangeable(m, caller, found);
     return found;
   }
 
@@ -131,12 +127,7 @@ export class DeletionService {
   private async planPlacement(m: EntityManager, caller: Principal, kind: 'target' | 'review', ref: string) {
     requireWriter(caller, kind);
     const placement = await placementByRef(m, ref);
-    await requirePlacementInScope(m, caller, placement.id, ref);
-    await requireSchoolMayChange(m, caller, {
-      kind: 'placement',
-      key: ref,
-      schoolId: placement.commissionerSchoolId,
-    });
+    await requirePlacementChangeable(m, caller, placement);
     return placement;
   }
 

@@ -1,9 +1,8 @@
 import { DataSource } from 'typeorm';
 import {
   placementScope,
-  requirePlacementInScope,
+  requirePlacementChangeable,
   requireRows,
-  requireSchoolMayChange,
   requireWriter,
   rowWall,
 } from '../auth/policy';
@@ -76,16 +75,11 @@ export class PlacementPlanService {
     return underWall({ db: this.ds, wall: rowWall(caller) }, qb, (q) => q.getMany());
   }
 
-  /** The placement by reference for a change of its plan: one the caller may read, else NOT_FOUND. */
+  /** The placement by reference for a change of its plan: one the caller may change (as its record). */
   private async writable(caller: Principal, kind: 'target' | 'review', placementRef: string) {
     requireWriter(caller, kind);
     const placement = await placementByRef(this.ds.manager, placementRef);
-    await requirePlacementInScope(this.ds, caller, placement.id, placementRef);
-    await requireSchoolMayChange(this.ds.manager, caller, {
-      kind: 'placement',
-      key: placementRef,
-      schoolId: placement.commissionerSchoolId,
-    });
+    await requirePlacementChangeable(this.ds, caller, placement);
     return placement;
   }
 
