@@ -96,31 +96,32 @@ export async function attendanceHistory(
       throw new IngestError('INGEST_BAD_REQUEST', `${name} must be a date YYYY-MM-DD`, name);
   if (filter.from && filter.to && filter.from > filter.to)
     throw new IngestError('INGEST_BAD_REQUEST', `from ${filter.from} is after to ${filter.to}`, 'to');
-  // the placement as the caller reads it: one outside their scope does not exist, as an absent one
+  // the placement as the caller reads it (one outside their scope does not exist, as an absent one),
+  // then its marks: both behind the wall, in one transaction
   const scope = positional(placementScope(principal, 'placement', 'pupil'), 1);
-  const found: { id: number }[] = await behindWall(db.dataSource, rowWall(principal), (m) =>
-    m.query(
-      `SELECT placement.id FROM placement JOIN pupil ON pupil.id = placement.pupil_id
-       WHERE placement.placement_ref = $1 AND ${scope.sql}`,
-      [placementRef, ...scope.values],
-    ),
-  );
-  if (found.length === 0) throw new NotFoundError('placement', placementRef);
-  const rows: Omit<AttendanceVersion, 'placementRef'>[] = await behindWall(
+  const rows = await behindWall(
     db.dataSource,
     rowWall(principal),
-    (m) =>
-      m.query(
+    async (m): Promise<Omit<AttendanceVersion, 'placementRef'>[] | null> => {
+      const [found]: { id: number }[] = await m.query(
+        `SELECT placement.id FROM placement JOIN pupil ON pupil.id = placement.pupil_id
+         WHERE placement.placement_ref = $1 AND ${scope.sql}`,
+        [placementRef, ...scope.values],
+      );
+      if (!found) return null;
+      return m.query(
         `SELECT a.session_date AS "sessionDate", a.session, a.code, a.recorded_at AS "recordedAt",
-       a.recorded_by AS "recordedBy", a.superseded_at AS "supersededAt"
-     FROM attendance a
-     WHERE a.placement_id = $1
-       AND ($2::date IS NULL OR a.session_date >= $2::date)
-       AND ($3::date IS NULL OR a.session_date <= $3::date)
-       AND ($4::date IS NULL OR (a.recorded_on <= $4::date AND (a.superseded_on IS NULL OR a.superseded_on > $4::date)))
-     ORDER BY a.session_date, a.session, a.recorded_at`,
-        [found[0].id, filter.from ?? null, filter.to ?? null, filter.asOf ?? null],
-      ),
+           a.recorded_by AS "recordedBy", a.superseded_at AS "supersededAt"
+         FROM attendance a
+         WHERE a.placement_id = $1
+           AND ($2::date IS NULL OR a.session_date >= $2::date)
+           AND ($3::date IS NULL OR a.session_date <= $3::date)
+           AND ($4::date IS NULL OR (a.recorded_on <= $4::date AND (a.superseded_on IS NULL OR a.superseded_on > $4::date)))
+         ORDER BY a.session_date, a.session, a.recorded_at`,
+        [found.id, filter.from ?? null, filter.to ?? null, filter.asOf ?? null],
+      );
+    },
   );
+  if (!rows) throw new NotFoundError('placement', placementRef);
   return rows.map((r) => ({ placementRef, ...r }));
 }
