@@ -7,8 +7,7 @@ import type { Queryable } from '../indicators/queryable';
  * Runs a statement that every request runs (the token check) as a named prepared statement: pg parses
  * it once per pooled connection and then only binds and executes it, so PostgreSQL does not parse and
  * plan it again for each request. `name` must be unique to `sql` in the process, and an SQL
- * identifier. Inside a caller's
- * transaction (an EntityManager) it runs there, unnamed.
+ * identifier. Inside a caller's transaction (an EntityManager) it runs there, unnamed.
  */
 export async function preparedQuery<R>(
   db: Queryable,

@@ -63,11 +63,11 @@ export async function revertImport(
     });
     const counts = await db.dataSource.transaction(async (m) => {
       const table = KIND_DEFINITIONS[kind].table;
-      // Writers of the table (imports, mutations, another undo) wait, readers do not; the table first
-      // and then the run, in that order in every undo, so that two undos cannot wait for each other.
-      // Checked again under the locks: another undo of this import may have committed meanwhile.
       // Imports first: one that looked up records this undo deletes would store rows that refer to
       // nothing, or drop them from its merge unseen (as with an erasure, src/records/erasure-lock.ts).
+      // Then writers of the table (mutations, another undo) wait, readers do not; the table first and
+      // then the run, in that order in every undo, so that two undos cannot wait for each other.
+      // Checked again under the locks: another undo of this import may have committed meanwhile.
       await holdOffImports(m);
       await m.query(`LOCK TABLE ${table} IN EXCLUSIVE MODE`);
       revertible(id, await readRun(m, id, 'FOR UPDATE OF r'));

@@ -54,7 +54,7 @@ async function upload(
       {
         format: /\.xlsx$/i.test(filename) ? 'xlsx' : 'csv',
         fileName: filename,
-        audit: { operation: 'POST /imports', file: filename },
+        audit: { operation: 'POST /imports' },
       },
     );
     return { status: result.errors.length || result.errorsNotListed ? 422 : 200, body: result };

@@ -12,9 +12,11 @@ export interface RenderedReport {
   fileName: string;
 }
 
-/** The subject a report is about: its authority, school or provider. */
-function subjectOf(req: ReportRequest): string | null | undefined {
-  return req.kind === 'la' ? req.authority : req.kind === 'governor' ? req.schoolUrn : req.providerRef;
+/** The subject a report is about: its authority, school or provider, as the audit names it. */
+function subjectOf(req: ReportRequest): { kind: string; key: string | null | undefined } {
+  if (req.kind === 'la') return { kind: 'authority', key: req.authority };
+  if (req.kind === 'governor') return { kind: 'school', key: req.schoolUrn };
+  return { kind: 'provider', key: req.providerRef };
 }
 
 /** One report for the caller in one format: what the mutation and the dashboard links share. */
@@ -28,7 +30,7 @@ export async function generateReport(
   const doc = await buildReport(db, principal, req);
   const data = await renderReport(doc, req.format, { table: req.table });
   await auditReport(db, principal, req, doc);
-  const safe = `${req.kind}-${subjectOf(req) ?? 'all'}-${doc.asOf}`.replace(/[^A-Za-z0-9._-]/g, '_');
+  const safe = `${req.kind}-${subjectOf(req).key ?? 'all'}-${doc.asOf}`.replace(/[^A-Za-z0-9._-]/g, '_');
   return { data, contentType: CONTENT_TYPES[req.format], fileName: `alp-hub-${safe}.${req.format}` };
 }
 
@@ -53,11 +55,7 @@ export async function auditReport(
     ['placement', doc.names.placements],
   ];
   await recordAudits(db.dataSource, principal, [
-    {
-      ...about,
-      subjectKind: req.kind === 'la' ? 'authority' : req.kind === 'governor' ? 'school' : 'provider',
-      subjects: subject ? [subject] : [],
-    },
+    { ...about, subjectKind: subject.kind, subjects: subject.key ? [subject.key] : [] },
     ...named.flatMap(([subjectKind, subjects]) =>
       subjects.length ? [{ ...about, subjectKind, subjects }] : [],
     ),
